@@ -2,7 +2,16 @@
  * The one object that owns Faultline's metrics: it creates every catalogue metric on first use,
  * adds the `service` label to every series, and renders the exposition. Metrics only hold values.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+  type OpenMetricsContentType,
+} from 'prom-client';
 import { SERVICE_LABEL, metrics, type LabelsOf, type MetricKey } from '../catalogue/index.ts';
 import { renderExposition, type ExpositionFormat } from './exposition.ts';
 
@@ -14,6 +23,16 @@ export interface MetricsRegistryOptions {
   readonly defaultMetrics: boolean;
 }
 
+const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+interface Collectable {
+  get(): Promise<MetricObjectWithValues<MetricValue<string>>>;
+}
+
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
 /**
@@ -22,15 +41,22 @@ type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
  */
 export class MetricsRegistry {
   /** The underlying prom-client registry; an app may register its own metrics on it. */
-  readonly registry: Registry;
+  readonly registry: Registry<OpenMetricsContentType>;
   readonly #defaultLabels: Record<string, string>;
   readonly #created = new Map<MetricKey, AnyMetric>();
 
   constructor(options: MetricsRegistryOptions) {
     // OpenMetrics content type is what lets prom-client keep exemplars; rendering is ours.
-    this.registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+    // prom-client's typings omit the constructor's content-type argument that its code takes.
+    const OpenMetricsRegistry = Registry as unknown as new (type: string) => Registry<OpenMetricsContentType>;
+    this.registry = new OpenMetricsRegistry(Registry.OPENMETRICS_CONTENT_TYPE);
     this.#defaultLabels = { [SERVICE_LABEL]: options.service };
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
+    if (options.defaultMetrics) {
+      collectDefaultMetrics({ register: this.registry });
+      // Gauges named like counters fail `promtool check metrics`; `nodejs_active_handles{type}`
+      // and its siblings carry the same numbers by type.
+      for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
+    }
   }
 
   /** The catalogue counter `key`. Throws if `key` is not a counter in the catalogue. */
@@ -50,16 +76,26 @@ export class MetricsRegistry {
 
   /** Renders every metric of the registry in the given exposition format. */
   async render(format: ExpositionFormat): Promise<string> {
-    const families = await Promise.all(this.registry.getMetricsAsArray().map((metric) => metric.get()));
+    const families = await Promise.all(
+      this.registry.getMetricsAsArray().map((metric) => (metric as unknown as Collectable).get()),
+    );
     return renderExposition(families, format, this.#defaultLabels);
   }
 
-  #get(key: MetricKey, type: AnyMetric extends unknown ? 'counter' | 'gauge' | 'histogram' : never): AnyMetric {
+  #get(
+    key: MetricKey,
+    type: AnyMetric extends unknown ? 'counter' | 'gauge' | 'histogram' : never,
+  ): AnyMetric {
     const existing = this.#created.get(key);
     if (existing) return existing;
     const def = metrics[key];
     if (def.type !== type) throw new TypeError(`Catalogue metric ${key} is a ${def.type}, not a ${type}`);
-    const common = { name: def.name, help: def.help, labelNames: [...def.labelNames], registers: [this.registry] };
+    const common = {
+      name: def.name,
+      help: def.help,
+      labelNames: [...def.labelNames],
+      registers: [this.registry],
+    };
     let metric: AnyMetric;
     if (def.type === 'counter') metric = new Counter(common);
     else if (def.type === 'gauge') metric = new Gauge(common);

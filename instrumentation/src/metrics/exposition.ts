@@ -20,7 +20,9 @@ export type ExpositionFormat = keyof typeof FORMATS;
  * (as Prometheus does when it wants exemplars), the Prometheus text format otherwise.
  */
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
-  return accept !== undefined && accept.includes('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
+  return accept !== undefined && accept.includes('application/openmetrics-text')
+    ? 'openmetrics'
+    : 'prometheus';
 }
 
 interface Exemplar {
@@ -47,7 +49,10 @@ function formatNumber(value: number): string {
   return String(value);
 }
 
-function formatLabels(labels: Record<string, string | number | undefined>, extra: Record<string, string>): string {
+function formatLabels(
+  labels: Record<string, string | number | undefined>,
+  extra: Record<string, string>,
+): string {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(extra)) {
     if (!(name in labels)) parts.push(`${name}="${escapeLabelValue(value)}"`);
@@ -75,9 +80,10 @@ export function renderFamily(
   defaultLabels: Record<string, string>,
 ): string {
   const openMetrics = format === 'openmetrics';
-  const isCounter = metric.type === 'counter';
+  const type = String(metric.type);
+  const isCounter = type === 'counter';
   const family = openMetrics && isCounter ? metric.name.replace(/_total$/, '') : metric.name;
-  const lines = [`# HELP ${family} ${escapeHelp(metric.help)}`, `# TYPE ${family} ${metric.type}`];
+  const lines = [`# HELP ${family} ${escapeHelp(metric.help)}`, `# TYPE ${family} ${type}`];
   for (const value of metric.values as Sample[]) {
     let name = value.metricName ?? metric.name;
     if (openMetrics && isCounter && !name.endsWith('_total')) name = `${name}_total`;

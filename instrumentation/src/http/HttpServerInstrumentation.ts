@@ -1,0 +1,154 @@
+/**
+ * Server-side HTTP signals from Node's own diagnostics channels: one SERVER span per request
+ * (made active for the app's handler through the context manager's `enterWith`) and the
+ * `http_server_request_duration_seconds` histogram by route template, with a trace-id exemplar.
+ * Nothing is monkey-patched: the route template is read from express's `req.route` when the
+ * response closes, which is why an express app needs no express-specific instrumentation.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  propagation,
+  trace,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import { spanAttributes as attr } from '../catalogue/index.ts';
+import type { MetricsRegistry } from '../metrics/MetricsRegistry.ts';
+import type { AsyncLocalContextManager } from '../tracing/AsyncLocalContextManager.ts';
+import { normaliseMethod, routeTemplate, splitHostPort, type RoutedRequest } from './utils.ts';
+
+const STATE = Symbol('faultline.httpServer');
+
+interface RequestState {
+  readonly startedAt: number;
+  readonly method: string;
+  readonly span: Span | undefined;
+  readonly owner: HttpServerInstrumentation;
+}
+
+type TrackedResponse = ServerResponse & { [STATE]?: RequestState };
+
+interface RequestStartMessage {
+  request: IncomingMessage;
+  response: TrackedResponse;
+  server: Server;
+}
+
+/** What the server instrumentation needs; `tracing` is absent when traces are off. */
+export interface HttpServerInstrumentationOptions {
+  readonly metrics: MetricsRegistry;
+  readonly tracing:
+    { readonly tracer: Tracer; readonly contextManager: AsyncLocalContextManager } | undefined;
+  /** Servers whose requests are not instrumented (Faultline's own metrics endpoint). */
+  readonly ignoredServers: ReadonlySet<Server>;
+}
+
+/** Subscribes to `http.server.request.start` and records every request's span and duration. */
+export class HttpServerInstrumentation {
+  readonly #options: HttpServerInstrumentationOptions;
+  readonly #duration;
+  #enabled = false;
+
+  constructor(options: HttpServerInstrumentationOptions) {
+    this.#options = options;
+    this.#duration = options.metrics.histogram('httpServerDuration');
+  }
+
+  /** Starts observing requests. */
+  enable(): void {
+    if (this.#enabled) return;
+    diagnosticsChannel.subscribe('http.server.request.start', this.#onRequestStart);
+    this.#enabled = true;
+  }
+
+  /** Stops observing requests (requests in flight still finish their span). */
+  disable(): void {
+    if (!this.#enabled) return;
+    diagnosticsChannel.unsubscribe('http.server.request.start', this.#onRequestStart);
+    this.#enabled = false;
+  }
+
+  readonly #onRequestStart = (message: unknown): void => {
+    const { request, response, server } = message as RequestStartMessage;
+    if (this.#options.ignoredServers.has(server)) return;
+    const method = normaliseMethod(request.method);
+    const span = this.#startSpan(request, method);
+    response[STATE] = { startedAt: performance.now(), method, span, owner: this };
+    response.once('close', onResponseClose);
+  };
+
+  #startSpan(request: IncomingMessage, method: string): Span | undefined {
+    const tracing = this.#options.tracing;
+    if (tracing === undefined) return undefined;
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const url = request.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const { address, port } = splitHostPort(request.headers.host);
+    const span = tracing.tracer.startSpan(
+      method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          [attr.httpRequestMethod]: method,
+          [attr.urlPath]: queryAt === -1 ? url : url.slice(0, queryAt),
+          [attr.urlScheme]: (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+          [attr.serverAddress]: address,
+          [attr.serverPort]: port,
+          [attr.clientAddress]: request.socket.remoteAddress,
+          [attr.userAgent]: request.headers['user-agent'],
+          [attr.networkProtocolVersion]: request.httpVersion,
+        },
+      },
+      parent,
+    );
+    tracing.contextManager.enterWith(trace.setSpan(parent, span));
+    return span;
+  }
+
+  /** @internal Records the end of a request; `response` is the closed response. */
+  finish(response: TrackedResponse, state: RequestState): void {
+    const seconds = (performance.now() - state.startedAt) / 1000;
+    const route = routeTemplate(response.req as IncomingMessage & RoutedRequest);
+    const status = response.statusCode;
+    const aborted = !response.writableFinished;
+    const span = state.span;
+    const labels = {
+      http_route: route,
+      http_request_method: state.method,
+      http_response_status_code: String(status),
+    };
+    if (span !== undefined) {
+      span.updateName(`${state.method} ${route}`);
+      span.setAttribute(attr.httpRoute, route);
+      span.setAttribute(attr.httpResponseStatusCode, status);
+      if (status >= 500 || aborted) {
+        span.setAttribute(attr.errorType, aborted ? 'aborted' : String(status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+      span.end();
+      const context = span.spanContext();
+      if (context.traceFlags & 1) {
+        this.#duration.observe({
+          labels,
+          value: seconds,
+          exemplarLabels: { trace_id: context.traceId },
+        } as never);
+        return;
+      }
+    }
+    this.#duration.observe({ labels, value: seconds } as never);
+  }
+}
+
+/** One shared listener (no closure per request): `this` is the response that closed. */
+function onResponseClose(this: TrackedResponse): void {
+  const state = this[STATE];
+  if (state === undefined) return;
+  this[STATE] = undefined;
+  state.owner.finish(this, state);
+}

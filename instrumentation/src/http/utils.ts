@@ -1,0 +1,89 @@
+/**
+ * Pure helpers for HTTP instrumentation: method normalisation and route templates, as the
+ * OpenTelemetry HTTP semantic conventions define them. No I/O, so they are tested directly.
+ */
+import { UNMATCHED_ROUTE } from '../catalogue/index.ts';
+
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'QUERY',
+  'TRACE',
+]);
+
+/** The method as a bounded label value: known methods as they are, anything else `_OTHER`. */
+export function normaliseMethod(method: string | undefined): string {
+  if (method === undefined) return '_OTHER';
+  if (KNOWN_METHODS.has(method)) return method;
+  const upper = method.toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
+}
+
+/** The route template of an express route's `path` (a string, a RegExp or an array of them). */
+export function describeRoutePath(path: unknown): string | undefined {
+  if (typeof path === 'string') return path;
+  if (path instanceof RegExp) return path.toString();
+  if (Array.isArray(path)) return path.map((part) => describeRoutePath(part) ?? '').join('|');
+  return undefined;
+}
+
+/** Joins a mount template and a route path without doubling or losing the slash between them. */
+export function joinRoute(mount: string, path: string): string {
+  if (mount === '' || mount === '/') return path;
+  if (path === '/' || path === '') return mount;
+  return `${mount.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** The shape of the express request properties read at the end of a request. */
+export interface RoutedRequest {
+  route?: { path?: unknown } | undefined;
+  baseUrl?: string | undefined;
+}
+
+/**
+ * The route template of a finished request: express's matched route (with its mount template
+ * when the app recorded one through {@link MOUNT_TEMPLATE}) or {@link UNMATCHED_ROUTE}.
+ */
+export function routeTemplate(request: RoutedRequest & { [MOUNT_TEMPLATE]?: string }): string {
+  const path = describeRoutePath(request.route?.path);
+  if (path === undefined) return UNMATCHED_ROUTE;
+  const mount = request[MOUNT_TEMPLATE] ?? staticBaseUrl(request.baseUrl);
+  return joinRoute(mount, path);
+}
+
+/**
+ * `req.baseUrl` is the concrete mount path; it is a template only when it has no parameters.
+ * Mount paths are static in most apps; a concrete path that looks like it carries an id is
+ * replaced by a placeholder so an id never becomes a label value.
+ */
+function staticBaseUrl(baseUrl: string | undefined): string {
+  if (baseUrl === undefined || baseUrl === '') return '';
+  return baseUrl
+    .split('/')
+    .map((segment) => (looksLikeId(segment) ? ':param' : segment))
+    .join('/');
+}
+
+function looksLikeId(segment: string): boolean {
+  return /^\d+$/.test(segment) || /^[0-9a-f-]{16,}$/i.test(segment) || segment.length > 32;
+}
+
+/** Request property where the express integration records the template of the mount path. */
+export const MOUNT_TEMPLATE = Symbol.for('faultline.mountTemplate');
+
+/** Splits a `Host` header (or `host:port` string) into address and port. */
+export function splitHostPort(host: string | undefined): {
+  address: string | undefined;
+  port: number | undefined;
+} {
+  if (host === undefined || host === '') return { address: undefined, port: undefined };
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+  if (!match) return { address: host, port: undefined };
+  return { address: match[1], port: match[2] === undefined ? undefined : Number(match[2]) };
+}

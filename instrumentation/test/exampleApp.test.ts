@@ -1,0 +1,130 @@
+/**
+ * The drop-in promise, end to end: a foreign express app started with one flag exports strict
+ * OTLP spans, serves RED metrics by route template, and correlates its own winston logs.
+ */
+import { join } from 'node:path';
+import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
+import { promtoolCheckMetrics } from './support/promtool.ts';
+import { ROOT, eventually, runApp, sampleValue, type RunningApp } from './support/runApp.ts';
+
+const fixtures = join(ROOT, 'instrumentation', 'test', 'fixtures');
+
+describe.each([
+  {
+    kind: 'CommonJS',
+    flag: '--require' as const,
+    script: join(fixtures, 'express-app.cjs'),
+    protocol: 'http/protobuf',
+  },
+  {
+    kind: 'ESM',
+    flag: '--import' as const,
+    script: join(fixtures, 'express-app.mjs'),
+    protocol: 'http/json',
+  },
+])('a $kind express app started with $flag (traces over $protocol)', ({ flag, script, protocol }) => {
+  let receiver: OtlpTraceReceiver;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    receiver = await startOtlpTraceReceiver();
+    app = await runApp({
+      script,
+      flag,
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await receiver?.close();
+  });
+
+  it('records request durations by route template, never by raw path', async () => {
+    for (const id of ['1', '2', '3']) expect((await fetch(`${app.url}/users/${id}`)).status).toBe(200);
+    expect((await fetch(`${app.url}/no/such/route`)).status).toBe(404);
+    const text = await app.metrics();
+    const count = (route: string, status: string) =>
+      sampleValue(text, 'http_server_request_duration_seconds_count', {
+        service: 'example-app',
+        http_route: route,
+        http_request_method: 'GET',
+        http_response_status_code: status,
+      });
+    expect(count('/users/:id', '200')).toBe(3);
+    expect(count('unmatched', '404')).toBe(1);
+    expect(text).not.toMatch(/http_route="\/users\/\d/);
+    expect(
+      sampleValue(text, 'http_client_request_duration_seconds_count', {
+        http_request_method: 'GET',
+        server_address: '127.0.0.1',
+        http_response_status_code: '200',
+      }),
+    ).toBe(3);
+  });
+
+  it('serves an exposition that promtool check metrics accepts', async () => {
+    await fetch(`${app.url}/users/9`);
+    const { code, output } = await promtoolCheckMetrics(await app.metrics());
+    expect(output).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('carries trace-id exemplars on the histogram when scraped as OpenMetrics', async () => {
+    await fetch(`${app.url}/users/exemplar`);
+    const text = await app.metrics('application/openmetrics-text; version=1.0.0');
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    expect(text).toMatch(
+      /http_server_request_duration_seconds_bucket\{[^}]*http_route="\/users\/:id"[^}]*\} \d+ # \{trace_id="[0-9a-f]{32}"\}/,
+    );
+  });
+
+  it('exports a nested HTTP call as one trace that a strict OTLP receiver accepts', async () => {
+    await fetch(`${app.url}/users/77`);
+    const spans = await receiver.waitForSpans((all) =>
+      all.some((span) => span.name === 'GET /profiles/:id' && span.attributes['url.path'] === '/profiles/77'),
+    );
+    const inner = spans.find((span) => span.attributes['url.path'] === '/profiles/77')!;
+    const outer = spans.find((span) => span.attributes['url.path'] === '/users/77')!;
+    const client = spans.find((span) => span.spanId === inner.parentSpanId)!;
+    expect(outer.name).toBe('GET /users/:id');
+    expect(client.parentSpanId).toBe(outer.spanId);
+    expect(new Set([outer.traceId, client.traceId, inner.traceId]).size).toBe(1);
+    expect(outer.resource['service.name']).toBe('example-app');
+    expect(receiver.rejections()).toEqual([]);
+  });
+
+  it('writes the trace id of the active span into the app’s own winston log lines', async () => {
+    await fetch(`${app.url}/users/logged`);
+    const line = await eventually(() =>
+      app.logLines().find((record) => record.message === 'serving profile' && record.profileId === 'logged'),
+    );
+    const span = await receiver.waitForSpan((s) => s.attributes['url.path'] === '/profiles/logged');
+    expect(line['trace.id']).toBe(span.traceId);
+    expect(line['span.id']).toBe(span.spanId);
+    expect(line['service.name']).toBe('example-app');
+  });
+
+  it('never lets a password or a card number reach logs or spans', async () => {
+    const response = await fetch(`${app.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer s3cr3t-token' },
+      body: JSON.stringify({ user: 'ada', password: 'hunter2', card: '4111 1111 1111 1111' }),
+    });
+    expect(response.status).toBe(204);
+    await eventually(() => app.logLines().find((record) => record.message === 'login attempt'));
+    await receiver.waitForSpan((s) => s.attributes['url.path'] === '/login');
+    const everything =
+      app.stdout() +
+      JSON.stringify(receiver.spans(), (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      );
+    expect(everything).not.toContain('hunter2');
+    expect(everything).not.toContain('4111 1111 1111 1111');
+    expect(everything).not.toContain('s3cr3t-token');
+  });
+});
