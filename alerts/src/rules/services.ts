@@ -1,0 +1,28 @@
+/**
+ * Alerts about the scrape targets themselves: a target Prometheus cannot reach.
+ */
+import { selector } from '../promql.ts';
+import type { Component } from './types.ts';
+
+/** `ServiceDown`: a scrape target down for `serviceDownFor`. */
+export const services: Component = {
+  name: 'services',
+  dashboard: 'serviceOverview',
+  groups: ({ selectors, thresholds }) => [
+    {
+      name: 'faultline-services',
+      rules: [
+        {
+          alert: 'ServiceDown',
+          expr: `${selector('up', selectors.targets)} == 0`,
+          for: thresholds.serviceDownFor,
+          labels: { severity: 'critical' },
+          annotations: {
+            summary: '{{ $labels.service }} instance {{ $labels.instance }} is down.',
+            description: `Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}, service {{ $labels.service }}) for more than ${thresholds.serviceDownFor}: the process is down, hung or unreachable.`,
+          },
+        },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,84 @@
+/**
+ * The availability SLO of the order API: error ratios recorded over every window the burn-rate
+ * tiers need, and multi-window, multi-burn-rate alerts as the Google SRE workbook sets them out.
+ */
+import { metrics } from '@faultline/instrumentation';
+import type { AlertsConfig, AvailabilitySlo, BurnRateTier, Duration } from '../config.ts';
+import { num, percent, seconds, selector } from '../promql.ts';
+import type { AlertRule, Component, RecordingRule } from './types.ts';
+
+/** The recording rule name of the error ratio over `window`. */
+export function errorRatioRecord(window: Duration): string {
+  return `slo:sli_error:ratio_rate${window}`;
+}
+
+/** The recording rule name of the SLO's objective, for dashboards. */
+export const OBJECTIVE_RECORD = 'slo:objective:ratio';
+
+function errorRatio(slo: AvailabilitySlo, window: Duration): RecordingRule {
+  const requests = `${metrics.httpServerDuration.name}_count`;
+  const all = `sum by (service) (rate(${selector(requests, slo.requestSelector)}[${window}]))`;
+  const errors = `sum by (service) (rate(${selector(requests, slo.requestSelector, slo.errorSelector)}[${window}]))`;
+  return {
+    record: errorRatioRecord(window),
+    // `or 0 * all`: without a single error there is no error series, and the ratio must be 0,
+    // not absent.
+    expr: `(\n  ${errors}\nor\n  0 * ${all}\n)\n/\n${all}`,
+    labels: { slo: slo.name },
+  };
+}
+
+function burnRateAlert(slo: AvailabilitySlo, tier: BurnRateTier): AlertRule {
+  const budget = num(1 - slo.target);
+  const burn = (window: Duration): string =>
+    `${errorRatioRecord(window)}{slo="${slo.name}"} / ${budget} > ${num(tier.burnRate)}`;
+  const spent = percent((tier.burnRate * seconds(tier.longWindow)) / seconds(slo.period));
+  return {
+    alert: tier.severity === 'critical' ? 'ErrorBudgetBurnFast' : 'ErrorBudgetBurnSlow',
+    expr: `${burn(tier.longWindow)}\nand\n${burn(tier.shortWindow)}`,
+    for: tier.for,
+    labels: { severity: tier.severity, long_window: tier.longWindow, short_window: tier.shortWindow },
+    annotations: {
+      summary: `{{ $labels.slo }} is burning its error budget {{ printf "%.1f" $value }}x too fast.`,
+      description: `Errors of ${slo.description} over the last ${tier.longWindow} burn the ${slo.period} error budget of the ${percent(slo.target)} objective at {{ printf "%.1f" $value }}x the sustainable rate, and still did over the last ${tier.shortWindow} (threshold ${num(tier.burnRate)}x: ${spent} of the budget spent in ${tier.longWindow}).`,
+    },
+  };
+}
+
+function assertTierWindowsRecorded(objective: AvailabilitySlo): void {
+  for (const tier of objective.tiers) {
+    for (const window of [tier.longWindow, tier.shortWindow]) {
+      if (!objective.recordedWindows.includes(window)) {
+        throw new Error(
+          `SLO ${objective.name}: burn-rate tier ${tier.burnRate}x uses window ${window}, which is not in recordedWindows; add it there`,
+        );
+      }
+    }
+  }
+}
+
+/** Recording rules of the SLO's error ratios, and its `ErrorBudgetBurnFast`/`Slow` alerts. */
+export const slo: Component = {
+  name: 'slo',
+  dashboard: 'slo',
+  groups: ({ slo: objective }: AlertsConfig) => {
+    assertTierWindowsRecorded(objective);
+    return [
+      {
+        name: `faultline-slo-${objective.name}-recording`,
+        rules: [
+          {
+            record: OBJECTIVE_RECORD,
+            expr: `vector(${num(objective.target)})`,
+            labels: { slo: objective.name },
+          },
+          ...objective.recordedWindows.map((window) => errorRatio(objective, window)),
+        ],
+      },
+      {
+        name: `faultline-slo-${objective.name}-alerts`,
+        rules: objective.tiers.map((tier) => burnRateAlert(objective, tier)),
+      },
+    ];
+  },
+};
