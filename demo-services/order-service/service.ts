@@ -1,0 +1,65 @@
+/**
+ * Starts the order service: database (created and migrated if needed), cache, outbox relay and
+ * HTTP API. Used by `main.ts` and, in-process, by the tests.
+ */
+import type { OrderServiceConfig } from '../shared/config.ts';
+import { createPool, ensureDatabase } from '../shared/db.ts';
+import { listen } from '../shared/httpServer.ts';
+import type { Logger } from '../shared/logger.ts';
+import { runMigrations } from '../shared/migrations.ts';
+import { topology } from '../shared/topology.ts';
+import { createOrderApp } from './app.ts';
+import { OrderCache } from './orderCache.ts';
+import { OutboxRelay } from './outboxRelay.ts';
+
+/** A running order service. */
+export interface RunningOrderService {
+  readonly port: number;
+  readonly relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+/** Starts everything; rejects if PostgreSQL is unreachable or a migration fails. */
+export async function startOrderService(
+  config: OrderServiceConfig,
+  log: Logger,
+): Promise<RunningOrderService> {
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl);
+  const applied = await runMigrations(pool);
+  if (applied.length > 0) log.info('migrations applied', { applied });
+  const names = topology(config.amqpNamePrefix);
+  const cache = new OrderCache({
+    url: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    ttlSeconds: config.cacheTtlSeconds,
+    log,
+  });
+  const relay = new OutboxRelay({
+    pool,
+    amqpUrl: config.amqpUrl,
+    topology: names,
+    pollMs: config.outboxPollMs,
+    log,
+  });
+  relay.start();
+  const app = createOrderApp({
+    pool,
+    cache,
+    topic: names.routingKey,
+    log,
+    relayConnected: () => relay.connected,
+  });
+  const server = await listen(app, config.port);
+  log.info('order-service listening', { port: server.port });
+  return {
+    port: server.port,
+    relay,
+    async close() {
+      await server.close();
+      await relay.stop();
+      await cache.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * One payment-service consumer of `orders.created`: manual acknowledgement, bounded prefetch,
+ * and an ack only after the order's status is written, so a crash mid-processing leaves the
+ * message unacknowledged and the broker redelivers it (to this instance after a restart, or to
+ * another). Poison messages are rejected without requeue and dead-letter to `orders.dlx`.
+ */
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type pg from 'pg';
+import { z } from 'zod';
+import { AmqpSession } from '../shared/amqpSession.ts';
+import { deadLettersCounter, paymentsCounter } from '../shared/demoMetrics.ts';
+import type { Logger } from '../shared/logger.ts';
+import { assertTopology, type Topology } from '../shared/topology.ts';
+import type { ChargePolicy } from './chargePolicy.ts';
+import { decidePayment, type PaymentAction } from './decision.ts';
+import { markFailed, markPaid, orderStatus } from './orderPayments.ts';
+
+/** Header counting delayed redeliveries of a message. */
+export const DELIVERIES_HEADER = 'x-payment-deliveries';
+
+const messageSchema = z.object({
+  orderId: z.string().uuid(),
+  amountCents: z.number().int().nonnegative(),
+  paymentToken: z.string().min(1),
+});
+
+/** Options of a {@link PaymentConsumer}. */
+export interface PaymentConsumerOptions {
+  pool: pg.Pool;
+  amqpUrl: string;
+  topology: Topology;
+  prefetch: number;
+  policy: ChargePolicy;
+  redeliveryDelayMs: number;
+  maxDeliveries: number;
+  log: Logger;
+}
+
+/** See the module comment. */
+export class PaymentConsumer {
+  readonly #options: PaymentConsumerOptions;
+  readonly #session: AmqpSession;
+  #channel: ConfirmChannel | undefined;
+
+  constructor(options: PaymentConsumerOptions) {
+    this.#options = options;
+    this.#session = new AmqpSession({
+      url: options.amqpUrl,
+      log: options.log,
+      setup: async (connection) => {
+        const channel = await connection.createConfirmChannel();
+        channel.on('error', () => undefined);
+        channel.on('close', () => {
+          if (this.#channel === channel) this.#channel = undefined;
+        });
+        await assertTopology(channel, options.topology);
+        await channel.prefetch(options.prefetch);
+        await channel.consume(options.topology.queue, (message) => {
+          if (message) void this.#handle(channel, message);
+        });
+        this.#channel = channel;
+      },
+    });
+  }
+
+  /** Whether the consumer is attached to the queue. */
+  get connected(): boolean {
+    return this.#channel !== undefined;
+  }
+
+  /** Connects and starts consuming. */
+  start(): void {
+    this.#session.start();
+  }
+
+  /** Disconnects; unacknowledged messages go back to the queue. */
+  async stop(): Promise<void> {
+    await this.#session.close();
+  }
+
+  async #handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const { log, pool } = this.#options;
+    try {
+      const parsed = messageSchema.safeParse(parseJson(message.content));
+      if (!parsed.success) return this.#deadLetter(channel, message, 'poison');
+      const { orderId } = parsed.data;
+      const status = await orderStatus(pool, orderId);
+      if (status === undefined) return this.#deadLetter(channel, message, 'unknown_order');
+      if (status !== 'pending') {
+        channel.ack(message); // a duplicate of a message already processed
+        return;
+      }
+      const result = await this.#options.policy.charge(parsed.data);
+      const deliveries = Number(message.properties.headers?.[DELIVERIES_HEADER] ?? 0);
+      await this.#apply(
+        channel,
+        message,
+        orderId,
+        decidePayment(result, deliveries, this.#options.maxDeliveries),
+      );
+    } catch (error) {
+      // PostgreSQL or the channel failed: give the message back rather than guess.
+      log.warn('payment processing failed; message will be redelivered', { error: (error as Error).message });
+      await this.#redeliverLater(
+        channel,
+        message,
+        Number(message.properties.headers?.[DELIVERIES_HEADER] ?? 0),
+      ).catch(() => safely(() => channel.nack(message, false, true)));
+    }
+  }
+
+  async #apply(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    orderId: string,
+    action: PaymentAction,
+  ): Promise<void> {
+    const { pool, log } = this.#options;
+    switch (action.kind) {
+      case 'mark-paid':
+        if (await markPaid(pool, orderId, action.chargeId))
+          paymentsCounter().inc({ outcome: 'paid', reason: '' });
+        log.info('order paid', { orderId, chargeId: action.chargeId });
+        channel.ack(message);
+        return;
+      case 'mark-failed':
+        if (await markFailed(pool, orderId, action.reason))
+          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
+        log.info('order payment failed', { orderId, reason: action.reason });
+        channel.ack(message);
+        return;
+      case 'redeliver-later':
+        await this.#redeliverLater(channel, message, action.deliveries);
+        return;
+      case 'fail-and-dead-letter':
+        if (await markFailed(pool, orderId, action.reason))
+          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
+        log.warn('payment retries exhausted; dead-lettering', { orderId });
+        this.#deadLetter(channel, message, 'retries_exhausted');
+        return;
+    }
+  }
+
+  /** Parks the message in the retry queue for `redeliveryDelayMs`, then acknowledges the original. */
+  async #redeliverLater(channel: ConfirmChannel, message: ConsumeMessage, deliveries: number): Promise<void> {
+    const { topology, redeliveryDelayMs } = this.#options;
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(
+        '',
+        topology.retryQueue,
+        message.content,
+        {
+          ...message.properties,
+          persistent: true,
+          expiration: String(redeliveryDelayMs),
+          headers: { ...message.properties.headers, [DELIVERIES_HEADER]: deliveries },
+        },
+        (error) => (error ? reject(error) : resolve()),
+      );
+    });
+    channel.ack(message);
+  }
+
+  #deadLetter(channel: ConfirmChannel, message: ConsumeMessage, reason: string): void {
+    deadLettersCounter().inc({ reason });
+    this.#options.log.warn('message dead-lettered', { reason, messageId: message.properties.messageId });
+    channel.nack(message, false, false);
+  }
+}
+
+function parseJson(content: Buffer): unknown {
+  try {
+    return JSON.parse(content.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // the channel is gone; the broker requeues the message itself
+  }
+}

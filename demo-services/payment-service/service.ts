@@ -1,0 +1,62 @@
+/** Starts one payment-service instance: used by `main.ts` and, in-process, by the tests. */
+import type { PaymentServiceConfig } from '../shared/config.ts';
+import { createPool, ensureDatabase } from '../shared/db.ts';
+import { listen } from '../shared/httpServer.ts';
+import type { Logger } from '../shared/logger.ts';
+import { runMigrations } from '../shared/migrations.ts';
+import { topology } from '../shared/topology.ts';
+import { ChargePolicy } from './chargePolicy.ts';
+import { createPaymentHealthApp } from './healthApp.ts';
+import { PaymentConsumer } from './paymentConsumer.ts';
+import { ProviderClient } from './providerClient.ts';
+
+/** A running payment-service instance. */
+export interface RunningPaymentService {
+  readonly port: number;
+  readonly policy: ChargePolicy;
+  readonly consumer: PaymentConsumer;
+  close(): Promise<void>;
+}
+
+/** Starts consuming; rejects if PostgreSQL is unreachable. */
+export async function startPaymentService(
+  config: PaymentServiceConfig,
+  log: Logger,
+): Promise<RunningPaymentService> {
+  await ensureDatabase(config.databaseUrl);
+  const pool = createPool(config.databaseUrl);
+  await runMigrations(pool);
+  const client = new ProviderClient(config.paymentProviderUrl, config.providerTimeoutMs);
+  const policy = new ChargePolicy(client, {
+    retries: config.retryMaxAttempts,
+    resetTimeoutMs: config.breakerResetMs,
+    callTimeoutMs: config.providerTimeoutMs + 500,
+  });
+  const consumer = new PaymentConsumer({
+    pool,
+    amqpUrl: config.amqpUrl,
+    topology: topology(config.amqpNamePrefix),
+    prefetch: config.prefetch,
+    policy,
+    redeliveryDelayMs: config.redeliveryDelayMs,
+    maxDeliveries: config.maxDeliveries,
+    log,
+  });
+  consumer.start();
+  const server = await listen(
+    createPaymentHealthApp({ consumerConnected: () => consumer.connected, breakerState: () => policy.state }),
+    config.port,
+  );
+  log.info('payment-service listening', { port: server.port });
+  return {
+    port: server.port,
+    policy,
+    consumer,
+    async close() {
+      await server.close();
+      await consumer.stop();
+      policy.shutdown();
+      await pool.end();
+    },
+  };
+}
