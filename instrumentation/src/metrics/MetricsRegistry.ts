@@ -44,6 +44,7 @@ export class MetricsRegistry {
   readonly registry: Registry<OpenMetricsContentType>;
   readonly #defaultLabels: Record<string, string>;
   readonly #created = new Map<MetricKey, AnyMetric>();
+  readonly #collectHooks: (() => void)[] = [];
 
   constructor(options: MetricsRegistryOptions) {
     // OpenMetrics content type is what lets prom-client keep exemplars; rendering is ours.
@@ -74,8 +75,23 @@ export class MetricsRegistry {
     return this.#get(key, 'histogram') as Histogram<LabelsOf<K>>;
   }
 
+  /**
+   * Registers `hook` to run just before every render: the place to set gauges that mirror a
+   * live value (a queue's length) without paying for it on every change.
+   */
+  onCollect(hook: () => void): void {
+    this.#collectHooks.push(hook);
+  }
+
   /** Renders every metric of the registry in the given exposition format. */
   async render(format: ExpositionFormat): Promise<string> {
+    for (const hook of this.#collectHooks) {
+      try {
+        hook();
+      } catch {
+        // A broken hook must not cost the whole scrape.
+      }
+    }
     const families = await Promise.all(
       this.registry.getMetricsAsArray().map((metric) => (metric as unknown as Collectable).get()),
     );

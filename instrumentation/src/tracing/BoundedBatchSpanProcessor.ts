@@ -54,10 +54,10 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       shutdown: dropped.labels({ signal: 'traces', reason: 'shutdown' }),
       exported: deps.metrics.counter('telemetryExported').labels({ signal: 'traces' }),
       failures: deps.metrics.counter('telemetryExportFailures').labels({ signal: 'traces' }),
-      queueSize: deps.metrics.gauge('telemetryQueueSize').labels({ signal: 'traces' }),
     };
+    const queueSize = deps.metrics.gauge('telemetryQueueSize').labels({ signal: 'traces' });
+    deps.metrics.onCollect(() => queueSize.set(this.#queue.length));
     deps.metrics.gauge('telemetryQueueCapacity').set({ signal: 'traces' }, limits.maxQueueSize);
-    this.#counters.queueSize.set(0);
   }
 
   onStart(_span: Span): void {}
@@ -93,7 +93,6 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   abandon(): void {
     this.#counters.shutdown.inc(this.#queue.length);
     this.#queue = [];
-    this.#counters.queueSize.set(0);
     this.#shutDown = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
   }
@@ -109,7 +108,6 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
 
   #exportBatch(): Promise<void> {
     const batch = this.#queue.splice(0, this.#limits.maxExportBatchSize);
-    this.#counters.queueSize.set(this.#queue.length);
     if (batch.length === 0) return Promise.resolve();
     const done = this.#send(batch).finally(() => {
       this.#exporting = undefined;
