@@ -1,0 +1,109 @@
+import { describeIssue, parseConfig } from '../src/config/parseConfig.ts';
+
+const noFiles = (): string => {
+  throw new Error('no such file');
+};
+
+describe('parseConfig', () => {
+  it('uses the OpenTelemetry defaults when nothing is set', () => {
+    const config = parseConfig({}, noFiles);
+    expect(config.issues).toEqual([]);
+    expect(config.service.name).toBe('unknown_service:node');
+    expect(config.traces).toMatchObject({
+      enabled: true,
+      url: 'http://localhost:4318/v1/traces',
+      protocol: 'http/protobuf',
+      sampler: { kind: 'parentbased_always_on' },
+      maxQueueSize: 2048,
+      maxExportBatchSize: 512,
+    });
+    expect(config.metrics).toEqual({ enabled: true, host: '0.0.0.0', port: 9464, defaultMetrics: true });
+    expect(config.logs.elasticsearch).toEqual({ enabled: false, reason: 'disabled_by_config' });
+  });
+
+  it('reads the standard variables and Faultline’s own', () => {
+    const config = parseConfig(
+      {
+        OTEL_SERVICE_NAME: 'checkout',
+        OTEL_RESOURCE_ATTRIBUTES: 'service.version=1.2.3,deployment.environment.name=prod,team=pay%20ments',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '0.25',
+        FAULTLINE_METRICS_PORT: '9100',
+        FAULTLINE_ELASTICSEARCH_URL: 'http://es:9200',
+        FAULTLINE_LOG_INDEX: 'logs-checkout-prod',
+        FAULTLINE_ELASTICSEARCH_API_KEY_FILE: '/run/secrets/es',
+      },
+      (path) => (path === '/run/secrets/es' ? 'key-from-file\n' : noFiles()),
+    );
+    expect(config.issues).toEqual([]);
+    expect(config.service).toMatchObject({ name: 'checkout', version: '1.2.3', environment: 'prod' });
+    expect(config.service.attributes.team).toBe('pay ments');
+    expect(config.traces).toMatchObject({
+      url: 'http://collector:4318/v1/traces',
+      protocol: 'http/json',
+      sampler: { kind: 'parentbased_traceidratio', ratio: 0.25 },
+    });
+    expect(config.metrics).toMatchObject({ port: 9100 });
+    expect(config.logs.elasticsearch).toMatchObject({
+      url: 'http://es:9200',
+      index: 'logs-checkout-prod',
+      apiKey: 'key-from-file',
+    });
+  });
+
+  it.each([
+    ['OTEL_TRACES_SAMPLER', 'sometimes', 'traces'],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'grpc', 'traces'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'traces'],
+    ['OTEL_TRACES_EXPORTER', 'zipkin', 'traces'],
+    ['FAULTLINE_METRICS_PORT', '70000', 'metrics'],
+  ])('turns off only what a bad %s=%s concerns', (variable, value, signal) => {
+    const config = parseConfig({ [variable]: value }, noFiles);
+    expect(config.issues).toHaveLength(1);
+    expect(config.issues[0]).toMatchObject({ variable, value });
+    expect(describeIssue(config.issues[0]!)).toMatch(
+      new RegExp(`^faultline: invalid ${variable}="${value}": accepted .+; .+$`),
+    );
+    expect(config[signal as 'traces' | 'metrics']).toEqual({ enabled: false, reason: 'invalid_config' });
+    const other = signal === 'traces' ? config.metrics : config.traces;
+    expect(other.enabled).toBe(true);
+  });
+
+  it('lists the accepted values in the message', () => {
+    const [issue] = parseConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, noFiles).issues;
+    expect(describeIssue(issue!)).toBe(
+      'faultline: invalid OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc": accepted http/protobuf, http/json; traces are disabled',
+    );
+  });
+
+  it('falls back to the default for a bad tuning value and says so', () => {
+    const config = parseConfig({ OTEL_BSP_MAX_QUEUE_SIZE: '-3' }, noFiles);
+    expect(config.traces).toMatchObject({ enabled: true, maxQueueSize: 2048 });
+    expect(describeIssue(config.issues[0]!)).toContain('using the default (2048)');
+  });
+
+  it('honours OTEL_TRACES_EXPORTER=none and OTEL_SDK_DISABLED', () => {
+    expect(parseConfig({ OTEL_TRACES_EXPORTER: 'none' }, noFiles).traces).toEqual({
+      enabled: false,
+      reason: 'disabled_by_config',
+    });
+    expect(parseConfig({ OTEL_SDK_DISABLED: 'true' }, noFiles).traces).toEqual({
+      enabled: false,
+      reason: 'sdk_disabled',
+    });
+  });
+
+  it('reports an unreadable secret file by variable name and connects without it', () => {
+    const config = parseConfig(
+      { FAULTLINE_ELASTICSEARCH_URL: 'http://es:9200', FAULTLINE_ELASTICSEARCH_API_KEY_FILE: '/nope' },
+      noFiles,
+    );
+    expect(config.issues[0]).toMatchObject({
+      variable: 'FAULTLINE_ELASTICSEARCH_API_KEY_FILE',
+      value: '/nope',
+    });
+    expect(config.logs.elasticsearch).toMatchObject({ enabled: true, apiKey: undefined });
+  });
+});
