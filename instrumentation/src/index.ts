@@ -22,3 +22,17 @@ export { getMetricsRegistry } from './metrics/getMetricsRegistry.ts';
 
 // Fault-tolerance signals
 // (fault-tolerance section: breakers, retries, messaging)
+export {
+  instrumentBreaker,
+  type InstrumentableBreaker,
+  type InstrumentBreakerOptions,
+} from './breaker/instrumentBreaker.ts';
+export type { OpossumBreaker } from './breaker/opossum.ts';
+export type { CockatielBreaker } from './breaker/cockatiel.ts';
+export type { BreakerState, BreakerCallOutcome } from './breaker/BreakerSignals.ts';
+export {
+  instrumentRetry,
+  type CockatielRetry,
+  type InstrumentRetryOptions,
+  type RetryOutcome,
+} from './retry/instrumentRetry.ts';

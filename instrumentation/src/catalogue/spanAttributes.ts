@@ -21,11 +21,16 @@ export const spanAttributes = {
   messagingDestinationName: 'messaging.destination.name',
   messagingOperationType: 'messaging.operation.type',
   messagingMessageId: 'messaging.message.id',
+  messagingOperationName: 'messaging.operation.name',
+  messagingRabbitmqRoutingKey: 'messaging.rabbitmq.destination.routing_key',
+  messagingRabbitmqDeliveryTag: 'messaging.rabbitmq.message.delivery_tag',
+  messagingOutcome: 'faultline.messaging.outcome',
   breakerName: 'faultline.breaker.name',
   breakerState: 'faultline.breaker.state',
   breakerPreviousState: 'faultline.breaker.previous_state',
   retryOperation: 'faultline.retry.operation',
   retryAttempt: 'faultline.retry.attempt',
+  retryDelayMs: 'faultline.retry.delay_ms',
 } as const;
 
 /** Span event names Faultline adds. */
