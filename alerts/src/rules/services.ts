@@ -18,8 +18,9 @@ export const services: Component = {
           for: thresholds.serviceDownFor,
           labels: { severity: 'critical' },
           annotations: {
-            summary: '{{ $labels.service }} instance {{ $labels.instance }} is down.',
-            description: `Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}, service {{ $labels.service }}) for more than ${thresholds.serviceDownFor}: the process is down, hung or unreachable.`,
+            summary:
+              '{{ with $labels.service }}{{ . }}{{ else }}{{ $labels.job }}{{ end }} instance {{ $labels.instance }} is down.',
+            description: `Prometheus has failed to scrape {{ $labels.instance }} (job {{ $labels.job }}{{ with $labels.service }}, service {{ . }}{{ end }}) for more than ${thresholds.serviceDownFor}: the process is down, hung or unreachable.`,
           },
         },
       ],

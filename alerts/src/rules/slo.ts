@@ -65,7 +65,9 @@ export const slo: Component = {
     assertTierWindowsRecorded(objective);
     return [
       {
-        name: `faultline-slo-${objective.name}-recording`,
+        // One group, recording rules first: rules of a group run in order, so the alerts read
+        // the ratios of this evaluation rather than the previous one.
+        name: `faultline-slo-${objective.name}`,
         rules: [
           {
             record: OBJECTIVE_RECORD,
@@ -73,11 +75,8 @@ export const slo: Component = {
             labels: { slo: objective.name },
           },
           ...objective.recordedWindows.map((window) => errorRatio(objective, window)),
+          ...objective.tiers.map((tier) => burnRateAlert(objective, tier)),
         ],
-      },
-      {
-        name: `faultline-slo-${objective.name}-alerts`,
-        rules: objective.tiers.map((tier) => burnRateAlert(objective, tier)),
       },
     ];
   },

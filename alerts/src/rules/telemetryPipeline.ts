@@ -74,7 +74,7 @@ function serviceRules({ selectors, thresholds }: AlertsConfig): AlertRule[] {
       labels: { severity: 'warning', cause: 'dropped' },
       annotations: {
         summary: '{{ $labels.service }} is dropping {{ $labels.signal }} telemetry.',
-        description: `{{ $labels.service }} has dropped {{ $value | humanize }} {{ $labels.signal }} items/s for ${thresholds.telemetryFor} instead of exporting them: its export buffer is full or its backend rejects them. Traces or logs of this period are incomplete.`,
+        description: `{{ $labels.service }} has dropped {{ printf "%.2f" $value }} {{ $labels.signal }} items/s for ${thresholds.telemetryFor} instead of exporting them: its export buffer is full or its backend rejects them. Traces or logs of this period are incomplete.`,
       },
     },
     {
@@ -84,7 +84,7 @@ function serviceRules({ selectors, thresholds }: AlertsConfig): AlertRule[] {
       labels: { severity: 'warning', cause: 'export_failed' },
       annotations: {
         summary: '{{ $labels.service }} fails to export {{ $labels.signal }} telemetry.',
-        description: `{{ $value | humanize }} {{ $labels.signal }} export requests/s of {{ $labels.service }} have failed for ${thresholds.telemetryFor}: the backend is unreachable, slow or answering errors.`,
+        description: `{{ printf "%.2f" $value }} {{ $labels.signal }} export requests/s of {{ $labels.service }} have failed for ${thresholds.telemetryFor}: the backend is unreachable, slow or answering errors.`,
       },
     },
   ];
@@ -98,7 +98,7 @@ function collectorRules({ selectors, thresholds }: AlertsConfig): AlertRule[] {
     labels: { severity: 'warning', cause },
     annotations: {
       summary: 'The OpenTelemetry Collector {{ $labels.instance }} is losing spans.',
-      description: `For ${thresholds.telemetryFor} the OpenTelemetry Collector {{ $labels.instance }} has been ${doing} {{ $value | humanize }} spans/s ${where} {{ $labels.${component} }}: traces of this period are incomplete.`,
+      description: `For ${thresholds.telemetryFor} the OpenTelemetry Collector {{ $labels.instance }} has been ${doing} {{ printf "%.2f" $value }} spans/s ${where} {{ $labels.${component} }}: traces of this period are incomplete.`,
     },
   }));
   const queueFill = `max by (job, instance, exporter) (\n  ${selector(collectorQueueGauges.size, selectors.collector)}\n/\n  ${selector(collectorQueueGauges.capacity, selectors.collector)}\n) > ${num(thresholds.collectorQueueFullRatio)}`;
