@@ -13,6 +13,8 @@ import { flushOnSignals } from './lifecycle/signals.ts';
 import { enableLibraryInstrumentations, type LibraryInstrumentations } from './lifecycle/libraries.ts';
 import { MetricsServer } from './metrics/MetricsServer.ts';
 import { createRuntime, peekRuntime, setRuntime, type Runtime } from './runtime.ts';
+import { createRedactor } from './redaction/createRedactor.ts';
+import { createSpanRedaction } from './tracing/redactSpans.ts';
 import { setupTracing, teardownTracing, type Tracing } from './tracing/setupTracing.ts';
 
 /** Options of {@link start}; each overrides the environment variable it names. */

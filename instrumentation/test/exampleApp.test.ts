@@ -67,6 +67,18 @@ describe.each([
     ).toBe(3);
   });
 
+  it('records the template of a mounted router’s path, not the ids in it', async () => {
+    expect((await fetch(`${app.url}/users/ada/posts/99`)).status).toBe(200);
+    const text = await app.metrics();
+    expect(
+      sampleValue(text, 'http_server_request_duration_seconds_count', {
+        http_route: '/users/:userId/posts/:postId',
+        http_response_status_code: '200',
+      }),
+    ).toBe(1);
+    expect(text).not.toContain('ada');
+  });
+
   it('serves an exposition that promtool check metrics accepts', async () => {
     await fetch(`${app.url}/users/9`);
     const { code, output } = await promtoolCheckMetrics(await app.metrics());

@@ -5,6 +5,7 @@
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
+import { RouterMountInstrumentation } from '../http/RouterMountInstrumentation.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** The enabled library instrumentations and the log pipeline they feed. */
@@ -35,7 +36,7 @@ export function enableLibraryInstrumentations(
   runtime: Runtime,
 ): LibraryInstrumentations {
   void runtime;
-  const instrumentations = contribInstrumentations(config);
+  const instrumentations = [new RouterMountInstrumentation(), ...contribInstrumentations(config)];
   const unregister = registerInstrumentations({ instrumentations });
   return {
     flush: async () => undefined,
