@@ -83,9 +83,11 @@ export function start(options: StartOptions = {}): FaultlineHandle {
   const runtime: Runtime = previous ? { ...fresh, metrics: previous.metrics, log: previous.log } : fresh;
   setRuntime(runtime);
 
-  const tracing = config.traces.enabled
+  const redactor = createRedactor({ extraKeys: config.redactKeys });
+  const traces = config.traces;
+  const tracing = traces.enabled
     ? guarded(runtime, 'tracing', () =>
-        setupTracing(config.traces as never, config.service, runtime, undefined),
+        setupTracing(traces, config.service, runtime, createSpanRedaction(redactor)),
       )
     : undefined;
   const ignoredServers = new Set<Server>();
