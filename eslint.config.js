@@ -21,7 +21,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/test/**', '**/config.ts', '**/config/**', '**/scripts/**', 'bench/**', 'testing/**', '**/*.cjs', '**/*.mjs'],
+    files: [
+      '**/*.test.ts',
+      '**/test/**',
+      '**/config.ts',
+      '**/config/**',
+      '**/scripts/**',
+      'bench/**',
+      'testing/**',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -1,0 +1,139 @@
+/**
+ * Service overview: is every service scraped, and per service and route, how many requests,
+ * how many fail, how long they take (RED); then the calls services make to others.
+ */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { SERVICE_LABEL, metrics } from '../catalogue.ts';
+import type { DashboardsConfig } from '../config.ts';
+import { serviceMatcher, series } from '../promql.ts';
+import { serviceOverviewQueries as q } from '../queries/serviceOverview.ts';
+import { baseDashboard } from './base.ts';
+import { row, statPanel, timeSeriesPanel } from './panels.ts';
+import { labelVariable } from './variables.ts';
+
+const requests = metrics.httpServerDuration;
+const errorRatioSteps = [
+  { value: null, color: 'green' },
+  { value: 0.001, color: 'orange' },
+  { value: 0.05, color: 'red' },
+];
+
+/** The Service overview dashboard. */
+export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Dashboard {
+  return baseDashboard(
+    'serviceOverview',
+    'Faultline / Service overview',
+    'Rate, errors and duration of every Faultline service, per route.',
+  )
+    .withVariable(labelVariable('service', 'Service', series(requests, [], 'count'), SERVICE_LABEL))
+    .withVariable(labelVariable('route', 'Route', series(requests, [serviceMatcher], 'count'), 'http_route'))
+    .withRow(row('Overview'))
+    .withPanel(
+      statPanel(config, {
+        title: 'Scrape targets down',
+        description: 'Service instances Prometheus failed to scrape on its last attempt.',
+        queries: q.targetsDown,
+        unit: 'short',
+        runbooks: ['ServiceDown'],
+        thresholds: [
+          { value: null, color: 'green' },
+          { value: 1, color: 'red' },
+        ],
+      }),
+    )
+    .withPanel(
+      statPanel(config, {
+        title: 'Requests',
+        description: 'HTTP requests per second served by the selected services and routes.',
+        queries: q.requestRate,
+        unit: 'reqps',
+      }),
+    )
+    .withPanel(
+      statPanel(config, {
+        title: '5xx ratio',
+        description: 'Share of the selected requests answered with a 5xx status.',
+        queries: q.errorRatio,
+        unit: 'percentunit',
+        thresholds: errorRatioSteps,
+      }),
+    )
+    .withPanel(
+      statPanel(config, {
+        title: 'p95 duration',
+        description: '95th percentile of the selected requests’ duration.',
+        queries: q.latencyP95,
+        unit: 's',
+      }),
+    )
+    .withRow(row('Requests per route'))
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Requests by route',
+        description: 'Requests per second, per service and route template.',
+        queries: q.requestsByRoute,
+        unit: 'reqps',
+        min: 0,
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: '5xx ratio by route',
+        description: 'Share of requests answered with a 5xx status, per service and route.',
+        queries: q.errorRatioByRoute,
+        unit: 'percentunit',
+        min: 0,
+        thresholds: errorRatioSteps,
+        runbooks: ['OrdersApiErrorBudgetBurnFast', 'OrdersApiErrorBudgetBurnSlow'],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'p95 duration by route',
+        description: '95th percentile of request duration, per service and route.',
+        queries: q.latencyByRoute,
+        unit: 's',
+        min: 0,
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Duration percentiles by service',
+        description: 'p50, p95 and p99 of request duration, per service, over the selected routes.',
+        queries: q.latencyPercentiles,
+        unit: 's',
+        min: 0,
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Responses by status code',
+        description: 'Responses per second, per service and HTTP status code.',
+        queries: q.responsesByStatus,
+        unit: 'reqps',
+        stack: true,
+        width: 24,
+      }),
+    )
+    .withRow(row('Outgoing calls'))
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Outgoing requests',
+        description:
+          'HTTP requests per second the selected services make, per peer and status (0: no response).',
+        queries: q.outgoingRequests,
+        unit: 'reqps',
+        min: 0,
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Outgoing p95 duration',
+        description: '95th percentile of outgoing request duration, per peer.',
+        queries: q.outgoingLatency,
+        unit: 's',
+        min: 0,
+      }),
+    )
+    .build();
+}

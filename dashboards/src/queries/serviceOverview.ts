@@ -1,0 +1,70 @@
+/**
+ * Queries of the Service overview dashboard: RED (rate, errors, duration) per service and
+ * route of the HTTP servers, and the same for the calls they make.
+ */
+import { SERVICE_LABEL, metrics } from '../catalogue.ts';
+import { prometheusJobs } from '../config.ts';
+import {
+  byVariable,
+  eq,
+  orZero,
+  quantile,
+  rate,
+  ratio,
+  re,
+  series,
+  serviceMatcher,
+  sumBy,
+  up,
+  type Matcher,
+} from '../promql.ts';
+import { legendOf, query, type PanelQueries } from './query.ts';
+
+const server = metrics.httpServerDuration;
+const client = metrics.httpClientDuration;
+const ROUTE = 'http_route';
+const STATUS = 'http_response_status_code';
+const PEER = 'server_address';
+
+const selected: readonly Matcher[] = [serviceMatcher, byVariable(ROUTE, 'route')];
+const serverErrors = re(STATUS, '5..');
+
+function requests(by: readonly string[]): string {
+  return sumBy(by, rate(series(server, selected, 'count')));
+}
+
+function errorRatio(by: readonly string[]): string {
+  const errors = sumBy(by, rate(series(server, [...selected, serverErrors], 'count')));
+  return ratio(orZero(errors, requests(by)), requests(by));
+}
+
+/** Targets per panel of the Service overview dashboard. */
+export const serviceOverviewQueries = {
+  targetsDown: [
+    query(`count(${up([eq('job', prometheusJobs.services)])} == 0) or vector(0)`, 'targets down'),
+  ],
+  requestRate: [query(requests([]), 'requests/s')],
+  errorRatio: [query(errorRatio([]), '5xx ratio')],
+  latencyP95: [query(quantile(0.95, server, selected, []), 'p95')],
+  requestsByRoute: [query(requests([SERVICE_LABEL, ROUTE]), legendOf(SERVICE_LABEL, ROUTE))],
+  errorRatioByRoute: [query(errorRatio([SERVICE_LABEL, ROUTE]), legendOf(SERVICE_LABEL, ROUTE))],
+  latencyByRoute: [
+    query(quantile(0.95, server, selected, [SERVICE_LABEL, ROUTE]), `p95 ${legendOf(SERVICE_LABEL, ROUTE)}`),
+  ],
+  latencyPercentiles: [0.5, 0.95, 0.99].map((q) =>
+    query(quantile(q, server, selected, [SERVICE_LABEL]), `p${q * 100} {{${SERVICE_LABEL}}}`),
+  ),
+  responsesByStatus: [query(requests([SERVICE_LABEL, STATUS]), legendOf(SERVICE_LABEL, STATUS))],
+  outgoingRequests: [
+    query(
+      sumBy([SERVICE_LABEL, PEER, STATUS], rate(series(client, [serviceMatcher], 'count'))),
+      `${legendOf(SERVICE_LABEL)} → ${legendOf(PEER, STATUS)}`,
+    ),
+  ],
+  outgoingLatency: [
+    query(
+      quantile(0.95, client, [serviceMatcher], [SERVICE_LABEL, PEER]),
+      `p95 ${legendOf(SERVICE_LABEL)} → {{${PEER}}}`,
+    ),
+  ],
+} satisfies Record<string, PanelQueries>;
