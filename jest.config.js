@@ -6,7 +6,17 @@
  */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/instrumentation', '<rootDir>/demo-services', '<rootDir>/alerts', '<rootDir>/dashboards', '<rootDir>/collector', '<rootDir>/testing', '<rootDir>/compose', '<rootDir>/elasticsearch', '<rootDir>/scripts'],
+  roots: [
+    '<rootDir>/instrumentation',
+    '<rootDir>/demo-services',
+    '<rootDir>/alerts',
+    '<rootDir>/dashboards',
+    '<rootDir>/collector',
+    '<rootDir>/testing',
+    '<rootDir>/compose',
+    '<rootDir>/elasticsearch',
+    '<rootDir>/scripts',
+  ],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleFileExtensions: ['ts', 'js', 'json', 'cjs', 'mjs'],
