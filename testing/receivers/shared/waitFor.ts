@@ -21,12 +21,13 @@ export class WaitTimeoutError extends Error {
 }
 
 /**
- * Calls `probe` until it returns something other than undefined, and resolves with that.
+ * Calls `probe` (which may be async) until it yields something other than undefined, and
+ * resolves with that.
  * `describe` is called once on timeout to explain the state at that moment.
  * Throws WaitTimeoutError at the deadline; an exception from `probe` propagates at once.
  */
 export async function pollUntil<T>(
-  probe: () => T | undefined,
+  probe: () => T | undefined | Promise<T | undefined>,
   describe: () => string,
   options: WaitOptions = {},
 ): Promise<T> {
@@ -34,7 +35,7 @@ export async function pollUntil<T>(
   const intervalMs = options.intervalMs ?? 20;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = probe();
+    const found = await probe();
     if (found !== undefined) return found;
     if (Date.now() >= deadline) throw new WaitTimeoutError(`timed out after ${timeoutMs} ms: ${describe()}`);
     await delay(intervalMs);
