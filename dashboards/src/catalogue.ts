@@ -3,6 +3,7 @@
  * comes from here, so a renamed metric breaks generation instead of silently emptying a panel.
  */
 export {
+  logFields,
   metrics,
   SERVICE_LABEL,
   type MetricDefinition,

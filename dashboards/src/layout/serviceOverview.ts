@@ -1,6 +1,7 @@
 /**
  * Service overview: is every service scraped, and per service and route, how many requests,
- * how many fail, how long they take (RED); then the calls services make to others.
+ * how many fail, how long they take (RED); then the calls services make to others, and how
+ * their caches do.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { SERVICE_LABEL, metrics } from '../catalogue.ts';
@@ -34,7 +35,7 @@ export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Da
         description: 'Service instances Prometheus failed to scrape on its last attempt.',
         queries: q.targetsDown,
         unit: 'short',
-        runbooks: ['ServiceDown'],
+        runbooks: ['ServiceDown', 'Watchdog'],
         thresholds: [
           { value: null, color: 'green' },
           { value: 1, color: 'red' },
@@ -84,7 +85,7 @@ export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Da
         unit: 'percentunit',
         min: 0,
         thresholds: errorRatioSteps,
-        runbooks: ['OrdersApiErrorBudgetBurnFast', 'OrdersApiErrorBudgetBurnSlow'],
+        runbooks: ['ErrorBudgetBurnFast', 'ErrorBudgetBurnSlow'],
       }),
     )
     .withPanel(
@@ -133,6 +134,27 @@ export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Da
         queries: q.outgoingLatency,
         unit: 's',
         min: 0,
+      }),
+    )
+    .withRow(row('Caches'))
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Cache look-ups by outcome',
+        description:
+          'Look-ups per second: hit, miss, or degraded (the cache was unavailable and the source of truth answered).',
+        queries: q.cacheLookups,
+        unit: 'ops',
+        stack: true,
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Cache hit ratio',
+        description: 'Share of look-ups the cache answered.',
+        queries: q.cacheHitRatio,
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
       }),
     )
     .build();

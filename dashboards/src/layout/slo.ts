@@ -11,6 +11,9 @@ import { row, statPanel, timeSeriesPanel, type Step } from './panels.ts';
 
 const burnAlerts = [...new Set(slo.burnRateWindows.map((pair) => pair.alert))];
 const percent = `${(slo.objective * 100).toFixed(1)}%`;
+const tiers = slo.burnRateWindows
+  .map((w) => `${w.alert} ${w.long} and ${w.short} > ${w.threshold}`)
+  .join('; ');
 
 const availabilitySteps: readonly Step[] = [
   { value: null, color: 'red' },
@@ -77,7 +80,7 @@ export function sloDashboard(config: DashboardsConfig): dashboard.Dashboard {
         title: 'Burn rate per window',
         description:
           'How many times faster than sustainable the error budget burns, over each window the burn-rate alerts use. ' +
-          'Dashed lines: the alert thresholds (a fast alert needs its long and short window above 14.4 or 6, a slow one above 3 or 1).',
+          `Dashed lines: the alert thresholds. An alert fires when both windows of a pair burn above its threshold: ${tiers}.`,
         queries: q.burnRates,
         unit: 'short',
         min: 0,

@@ -1,6 +1,6 @@
 /**
  * Queries of the Service overview dashboard: RED (rate, errors, duration) per service and
- * route of the HTTP servers, and the same for the calls they make.
+ * route of the HTTP servers, the same for the calls they make, and their caches.
  */
 import { SERVICE_LABEL, metrics } from '../catalogue.ts';
 import { prometheusJobs } from '../config.ts';
@@ -21,6 +21,7 @@ import {
 import { legendOf, query, type PanelQueries } from './query.ts';
 
 const server = metrics.httpServerDuration;
+const cache = metrics.cacheRequests;
 const client = metrics.httpClientDuration;
 const ROUTE = 'http_route';
 const STATUS = 'http_response_status_code';
@@ -31,6 +32,10 @@ const serverErrors = re(STATUS, '5..');
 
 function requests(by: readonly string[]): string {
   return sumBy(by, rate(series(server, selected, 'count')));
+}
+
+function cacheLookups(by: readonly string[], matchers: readonly Matcher[] = []): string {
+  return sumBy(by, rate(series(cache, [serviceMatcher, ...matchers])));
 }
 
 function errorRatio(by: readonly string[]): string {
@@ -65,6 +70,21 @@ export const serviceOverviewQueries = {
     query(
       quantile(0.95, client, [serviceMatcher], [SERVICE_LABEL, PEER]),
       `p95 ${legendOf(SERVICE_LABEL)} → {{${PEER}}}`,
+    ),
+  ],
+  cacheLookups: [
+    query(cacheLookups([SERVICE_LABEL, 'cache', 'outcome']), legendOf(SERVICE_LABEL, 'cache', 'outcome')),
+  ],
+  cacheHitRatio: [
+    query(
+      ratio(
+        orZero(
+          cacheLookups([SERVICE_LABEL, 'cache'], [eq('outcome', 'hit')]),
+          cacheLookups([SERVICE_LABEL, 'cache']),
+        ),
+        cacheLookups([SERVICE_LABEL, 'cache']),
+      ),
+      legendOf(SERVICE_LABEL, 'cache'),
     ),
   ],
 } satisfies Record<string, PanelQueries>;

@@ -8,7 +8,11 @@ import { ordersApiSlo as slo } from '../config.ts';
 import { RATE_INTERVAL, eq, orZero, rate, ratio, re, series, sumBy, type Matcher } from '../promql.ts';
 import { query, type PanelQueries } from './query.ts';
 
-const sli: readonly Matcher[] = [eq(SERVICE_LABEL, slo.service), re('http_route', slo.routeRegex)];
+const sli: readonly Matcher[] = [
+  eq('job', slo.job),
+  eq(SERVICE_LABEL, slo.service),
+  re('http_route', slo.routeRegex),
+];
 const errorBudget = `(1 - ${slo.objective})`;
 
 function requests(window: string): string {
