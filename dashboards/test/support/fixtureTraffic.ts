@@ -1,0 +1,270 @@
+/**
+ * Simulated traffic of the demo's services on catalogue metrics, one tick at a time: orders
+ * through the gateway, order-service publishing to `orders.created`, payment-service consuming
+ * it and charging payment-provider through a circuit breaker and a retry policy. For the first
+ * `faultTicks` of every `faultPeriod` ticks the provider fails (the injected fault), so the
+ * breaker opens, retries pile up, messages are dead-lettered and the gateway answers 5xx.
+ */
+import type { LabelValues } from 'prom-client';
+import type { MetricsRegistry } from '../../../instrumentation/src/metrics/MetricsRegistry.ts';
+
+/** The registries of the simulated services, by service name (instances share a name). */
+export interface FixtureRegistries {
+  readonly gateway: readonly MetricsRegistry[];
+  readonly orderService: MetricsRegistry;
+  readonly paymentService: MetricsRegistry;
+  readonly paymentProvider: MetricsRegistry;
+}
+
+/** When the injected fault happens, in ticks. */
+export interface FaultSchedule {
+  readonly faultPeriod: number;
+  readonly faultTicks: number;
+}
+const QUEUE = 'orders.created';
+const DLQ = 'orders.created.dlq';
+const RABBITMQ = { messaging_system: 'rabbitmq' } as const;
+
+/** A small deterministic PRNG (mulberry32), so a run's data does not depend on luck. */
+export function randomSource(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function traceId(random: () => number): string {
+  return Array.from({ length: 4 }, () =>
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('');
+}
+
+function serve(
+  registry: MetricsRegistry,
+  random: () => number,
+  labels: { route: string; method: string; status: number },
+  seconds: number,
+): void {
+  type Labels = LabelValues<'http_route' | 'http_request_method' | 'http_response_status_code'>;
+  registry.histogram('httpServerDuration').observe({
+    labels: {
+      http_route: labels.route,
+      http_request_method: labels.method,
+      http_response_status_code: labels.status,
+    },
+    value: seconds,
+    // prom-client types exemplar labels as the metric's own; the exemplar's label is trace_id.
+    exemplarLabels: { trace_id: traceId(random) } as Labels,
+  });
+}
+
+function call(registry: MetricsRegistry, peer: string, status: number, seconds: number): void {
+  registry.histogram('httpClientDuration').observe({
+    labels: { http_request_method: 'POST', server_address: peer, http_response_status_code: status },
+    value: seconds,
+  });
+}
+
+/** The simulated world: breaker state and queue backlog carry over from tick to tick. */
+export class FixtureTraffic {
+  readonly #registries: FixtureRegistries;
+  readonly #schedule: FaultSchedule;
+  readonly #random = randomSource(42);
+  #tick = 0;
+  #breaker: 'closed' | 'open' | 'half_open' = 'closed';
+  #openedAt = 0;
+  #backlog = 0;
+  #deadLetters = 0;
+
+  constructor(registries: FixtureRegistries, schedule: FaultSchedule = { faultPeriod: 120, faultTicks: 40 }) {
+    this.#registries = registries;
+    this.#schedule = schedule;
+    this.#setBreaker('closed');
+    for (const registry of this.#allRegistries()) this.#initTelemetry(registry);
+  }
+
+  /** Whether the provider is failing at the current tick. */
+  get faulty(): boolean {
+    return this.#tick % this.#schedule.faultPeriod < this.#schedule.faultTicks;
+  }
+
+  /** Advances the simulation by one tick (a few requests and messages). */
+  step(): void {
+    this.#tick += 1;
+    for (let i = 0; i < 4; i += 1) this.#order();
+    this.#consume();
+    this.#breakerTimers();
+    this.#queueGauges();
+    for (const registry of this.#allRegistries()) this.#telemetry(registry);
+  }
+
+  #allRegistries(): MetricsRegistry[] {
+    const { gateway, orderService, paymentService, paymentProvider } = this.#registries;
+    return [...gateway, orderService, paymentService, paymentProvider];
+  }
+
+  #order(): void {
+    const random = this.#random;
+    const gateway = this.#registries.gateway[Math.floor(random() * this.#registries.gateway.length)];
+    if (!gateway) return;
+    const create = random() < 0.5;
+    const failing = this.faulty && create && random() < 0.3;
+    const status = failing ? 503 : create ? 201 : random() < 0.1 ? 404 : 200;
+    const seconds = 0.01 + random() * (failing ? 1.5 : 0.2);
+    serve(
+      gateway,
+      random,
+      { route: create ? '/api/orders' : '/api/orders/:id', method: create ? 'POST' : 'GET', status },
+      seconds,
+    );
+    call(gateway, 'order-service', failing ? 503 : status, seconds * 0.8);
+    serve(
+      this.#registries.orderService,
+      random,
+      {
+        route: create ? '/orders' : '/orders/:id',
+        method: create ? 'POST' : 'GET',
+        status: failing ? 503 : status,
+      },
+      seconds * 0.7,
+    );
+    if (!create) {
+      const outcome = this.faulty && random() < 0.1 ? 'degraded' : random() < 0.7 ? 'hit' : 'miss';
+      this.#registries.orderService.counter('cacheRequests').inc({ cache: 'orders', outcome });
+    }
+    if (create && !failing) {
+      this.#registries.orderService
+        .counter('messagingSent')
+        .inc({ ...RABBITMQ, messaging_destination_name: QUEUE });
+      this.#backlog += 1;
+    }
+  }
+
+  #consume(): void {
+    const payment = this.#registries.paymentService;
+    const random = this.#random;
+    const capacity = this.faulty ? 1 : 4;
+    for (let i = 0; i < capacity && this.#backlog > 0; i += 1) {
+      this.#backlog -= 1;
+      const queue = { ...RABBITMQ, messaging_destination_name: QUEUE };
+      payment.counter('messagingConsumed').inc(queue);
+      payment
+        .histogram('messagingLag')
+        .observe({ labels: queue, value: 0.02 + random() * (this.faulty ? 20 : 0.5) });
+      const charged = this.#charge();
+      const outcome = charged ? 'ack' : random() < 0.5 ? 'requeue' : 'dead_letter';
+      if (outcome === 'requeue') this.#backlog += 1;
+      if (outcome === 'dead_letter') {
+        this.#deadLetters += 1;
+        payment.counter('messagingSent').inc({ ...RABBITMQ, messaging_destination_name: DLQ });
+      }
+      payment
+        .histogram('messagingProcessDuration')
+        .observe({ labels: { ...queue, outcome }, value: 0.01 + random() * 0.3 });
+    }
+  }
+
+  // One charge: a retry policy around calls through the breaker to payment-provider.
+  #charge(): boolean {
+    const payment = this.#registries.paymentService;
+    const random = this.#random;
+    const breaker = { breaker: 'payment-provider' };
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      let ok: boolean;
+      if (this.#breaker === 'open') {
+        payment.counter('breakerCalls').inc({ ...breaker, outcome: 'rejected' });
+        payment.counter('breakerFallbacks').inc(breaker);
+        ok = false;
+      } else {
+        ok = !(this.faulty && random() < 0.8);
+        const outcome = ok ? 'success' : random() < 0.3 ? 'timeout' : 'failure';
+        payment.counter('breakerCalls').inc({ ...breaker, outcome });
+        call(payment, 'payment-provider', ok ? 200 : outcome === 'timeout' ? 0 : 503, 0.02 + random() * 0.1);
+        serve(
+          this.#registries.paymentProvider,
+          random,
+          { route: '/charges', method: 'POST', status: ok ? 200 : 503 },
+          0.02,
+        );
+        this.#breakerOutcome(ok);
+      }
+      const operation = { operation: 'charge' };
+      if (ok) {
+        payment.counter('retryAttempts').inc({ ...operation, outcome: 'success' });
+        return true;
+      }
+      if (attempt === 3) {
+        payment.counter('retryAttempts').inc({ ...operation, outcome: 'exhausted' });
+        return false;
+      }
+      payment.counter('retryAttempts').inc({ ...operation, outcome: 'retry' });
+      payment
+        .histogram('retryBackoff')
+        .observe({ labels: operation, value: 0.1 * 2 ** (attempt - 1) * (0.5 + random()) });
+    }
+    return false;
+  }
+
+  #breakerOutcome(ok: boolean): void {
+    if (this.#breaker === 'half_open') this.#setBreaker(ok ? 'closed' : 'open');
+    else if (!ok && this.#breaker === 'closed' && this.#random() < 0.3) this.#setBreaker('open');
+  }
+
+  #breakerTimers(): void {
+    if (this.#breaker === 'open' && this.#tick - this.#openedAt >= 10) this.#setBreaker('half_open');
+  }
+
+  #setBreaker(state: 'closed' | 'open' | 'half_open'): void {
+    const payment = this.#registries.paymentService;
+    const breaker = 'payment-provider';
+    if (state !== this.#breaker) payment.counter('breakerTransitions').inc({ breaker, to: state });
+    this.#breaker = state;
+    if (state === 'open') this.#openedAt = this.#tick;
+    for (const s of ['closed', 'open', 'half_open']) {
+      payment.gauge('breakerState').set({ breaker, state: s }, s === state ? 1 : 0);
+    }
+  }
+
+  // The broker's view, as a queue monitor in order-service reports it.
+  #queueGauges(): void {
+    const reporter = this.#registries.orderService;
+    const depth = reporter.gauge('messagingQueueDepth');
+    const consumers = reporter.gauge('messagingQueueConsumers');
+    const queue = { ...RABBITMQ, messaging_destination_name: QUEUE };
+    const dlq = { ...RABBITMQ, messaging_destination_name: DLQ };
+    depth.set({ ...queue, state: 'ready' }, this.#backlog);
+    depth.set({ ...queue, state: 'unacked' }, Math.min(this.#backlog, 2));
+    depth.set({ ...dlq, state: 'ready' }, this.#deadLetters);
+    depth.set({ ...dlq, state: 'unacked' }, 0);
+    consumers.set(queue, 2);
+    consumers.set(dlq, 0);
+  }
+
+  #initTelemetry(registry: MetricsRegistry): void {
+    for (const signal of ['traces', 'logs']) {
+      registry.gauge('telemetryQueueCapacity').set({ signal }, 2048);
+    }
+  }
+
+  #telemetry(registry: MetricsRegistry): void {
+    const random = this.#random;
+    for (const signal of ['traces', 'logs']) {
+      registry.counter('telemetryExported').inc({ signal }, 5 + Math.floor(random() * 10));
+      const queued =
+        this.faulty && signal === 'logs' ? 1500 + Math.floor(random() * 548) : Math.floor(random() * 50);
+      registry.gauge('telemetryQueueSize').set({ signal }, queued);
+      if (this.faulty && signal === 'logs') {
+        registry
+          .counter('telemetryDropped')
+          .inc({ signal, reason: random() < 0.7 ? 'queue_full' : 'export_failed' });
+        registry.counter('telemetryExportFailures').inc({ signal });
+      }
+    }
+  }
+}
