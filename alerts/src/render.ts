@@ -4,7 +4,7 @@
  */
 import { defaultConfig, type AlertsConfig } from './config.ts';
 import { components } from './rules/index.ts';
-import { isAlertRule, type Component, type Rule } from './rules/types.ts';
+import { isAlertRule, type AlertRule, type Component, type RecordingRule, type Rule } from './rules/types.ts';
 import { toYaml } from './yaml.ts';
 
 /** A generated file: its path relative to the `alerts/` folder, and its content. */
@@ -26,7 +26,15 @@ export function dashboardUrl(config: AlertsConfig, component: Component): string
   return `${config.grafanaBaseUrl}/d/${config.dashboards[component.dashboard]}`;
 }
 
-function withLinks(rule: Rule, config: AlertsConfig, component: Component): Rule | object {
+/** An alerting rule as written to the file: its annotations carry the links. */
+interface LinkedAlertRule extends Omit<AlertRule, 'annotations'> {
+  readonly annotations: AlertRule['annotations'] & {
+    readonly runbook_url: string;
+    readonly dashboard_url: string;
+  };
+}
+
+function withLinks(rule: Rule, config: AlertsConfig, component: Component): RecordingRule | LinkedAlertRule {
   if (!isAlertRule(rule)) return rule;
   return {
     alert: rule.alert,

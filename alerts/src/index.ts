@@ -1,0 +1,30 @@
+/**
+ * The public surface of `@faultline/alerts`: the config point, the renderers of the rule files
+ * and the Alertmanager configuration, and the names tests and dashboards rely on.
+ */
+export {
+  defaultConfig,
+  type AlertsConfig,
+  type AvailabilitySlo,
+  type BurnRateTier,
+  type DashboardKey,
+  type DashboardUids,
+  type Duration,
+  type NotificationTimings,
+  type Routing,
+  type Selectors,
+  type Thresholds,
+} from './config.ts';
+export { renderRuleFiles, renderComponent, runbookUrl, dashboardUrl, type GeneratedFile } from './render.ts';
+export {
+  renderAlertmanagerConfig,
+  alertmanagerConfig,
+  defaultAlertmanagerOptions,
+  receivers,
+  type AlertmanagerOptions,
+} from './alertmanager.ts';
+export { renderGeneratedFiles } from './generated.ts';
+export { components } from './rules/index.ts';
+export { errorRatioRecord, OBJECTIVE_RECORD } from './rules/slo.ts';
+export { collectorLossCounters, collectorQueueGauges } from './rules/telemetryPipeline.ts';
+export type { AlertRule, Component, RecordingRule, Rule, RuleGroup, Severity } from './rules/types.ts';
