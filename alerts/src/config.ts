@@ -178,7 +178,7 @@ export const defaultConfig: AlertsConfig = {
       { burnRate: 1, longWindow: '3d', shortWindow: '6h', for: '3h', severity: 'warning' },
     ],
   },
-  runbookBaseUrl: 'https://faultline.example/blob/main/alerts/runbooks',
+  runbookBaseUrl: 'https://github.com/faultline/faultline/blob/main/alerts/runbooks',
   grafanaBaseUrl: 'http://localhost:3000',
   dashboards: {
     serviceOverview: 'faultline-service-overview',
