@@ -38,6 +38,12 @@ describe('orZero and up', () => {
     expect(`a + ${orZero('b', 'c')}`).toBe('a + ((b) or (c) * 0)');
   });
 
+  it('matches the fallback on the shared labels when the expression keeps more', () => {
+    expect(orZero('sum by (s, reason) (x)', 'sum by (s) (y)', ['s'])).toBe(
+      '((sum by (s, reason) (x)) or on (s) (sum by (s) (y)) * 0)',
+    );
+  });
+
   it('lets up match target labels only', () => {
     expect(up([eq('job', 'x')])).toBe('up{job="x"}');
     expect(() => up([eq('service', 'x')])).toThrow(/target labels/);

@@ -147,10 +147,13 @@ export function ratio(numerator: string, denominator: string): string {
 /**
  * `expr`, or zero for every series of `shape` that `expr` lacks. For counters that only
  * appear once something went wrong (5xx, drops, dead letters): their absence means zero,
- * and a ratio over them must not vanish because the numerator has no series yet.
+ * and a ratio over them must not vanish because the numerator has no series yet. When `expr`
+ * keeps more labels than `shape` (drops by reason, shape per signal), `on` names the labels
+ * they share, so a zero is added only where `expr` has no series at all.
  */
-export function orZero(expr: string, shape: string): string {
-  return `((${expr}) or (${shape}) * 0)`;
+export function orZero(expr: string, shape: string, on?: readonly string[]): string {
+  const matching = on ? ` on (${on.join(', ')})` : '';
+  return `((${expr}) or${matching} (${shape}) * 0)`;
 }
 
 /**

@@ -75,10 +75,11 @@ export function faultToleranceDashboard(config: DashboardsConfig): dashboard.Das
     .withPanel(
       timeSeriesPanel(config, {
         title: 'State transitions',
-        description: 'State changes per interval, by the state entered. Many in a short time means flapping.',
+        description:
+          'State changes over the last rate interval, by the state entered. Many in a short time means flapping.',
         queries: q.breakerTransitions,
         unit: 'short',
-        bars: true,
+        min: 0,
         width: 8,
         runbooks: ['CircuitBreakerFlapping'],
       }),

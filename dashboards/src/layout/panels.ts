@@ -43,8 +43,6 @@ export interface PanelSpec {
 export interface TimeSeriesSpec extends PanelSpec {
   /** Stack the series (for parts of a whole: outcomes, states). */
   readonly stack?: boolean;
-  /** Draw bars (for counts per interval, such as transitions). */
-  readonly bars?: boolean;
   /** Links shown on every data point, e.g. to another dashboard. */
   readonly dataLinks?: readonly { readonly title: string; readonly url: string }[];
 }
@@ -126,7 +124,6 @@ export function timeSeriesPanel(config: DashboardsConfig, spec: TimeSeriesSpec):
     .fillOpacity(spec.stack ? 30 : 10)
     .lineWidth(1);
   if (spec.stack) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
-  if (spec.bars) panel.drawStyle(common.GraphDrawStyle.Bars);
   if (spec.thresholds) {
     panel.thresholdsStyle(
       new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed),

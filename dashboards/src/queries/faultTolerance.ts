@@ -63,12 +63,11 @@ export const faultToleranceQueries = {
       `fallback ${legendOf(SERVICE_LABEL, BREAKER)}`,
     ),
   ],
+  // A counter that exists once the breaker first changed state; no fallback, so a missing
+  // series shows as missing rather than as a reassuring zero.
   breakerTransitions: [
     query(
-      orZero(
-        sumBy([...perBreaker, 'to'], increase(series(metrics.breakerTransitions, breakers))),
-        sumBy(perBreaker, calls()),
-      ),
+      sumBy([...perBreaker, 'to'], increase(series(metrics.breakerTransitions, breakers))),
       `→ {{to}} ${legendOf(SERVICE_LABEL, BREAKER)}`,
     ),
   ],

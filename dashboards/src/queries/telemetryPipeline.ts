@@ -33,7 +33,11 @@ export const telemetryPipelineQueries = {
   exported: [query(exported, legendOf(SERVICE_LABEL, SIGNAL))],
   dropped: [
     query(
-      orZero(sumBy([...perSignal, 'reason'], rate(series(metrics.telemetryDropped, selected))), exported),
+      orZero(
+        sumBy([...perSignal, 'reason'], rate(series(metrics.telemetryDropped, selected))),
+        exported,
+        perSignal,
+      ),
       legendOf(SERVICE_LABEL, SIGNAL, 'reason'),
     ),
   ],
