@@ -138,6 +138,23 @@ describe('references from the dashboards', () => {
   });
 });
 
+describe('exemplars', () => {
+  it('are asked for by the request duration panels, over histogram buckets (provisioning links them to Jaeger)', () => {
+    const targets = dashboards.flatMap((d) =>
+      queryPanelsOf(d.dashboard).flatMap((panel) =>
+        (panel.targets ?? [])
+          .map((t) => t as { exemplar?: boolean; expr?: string })
+          .filter((t) => t.exemplar === true)
+          .map((t) => ({ title: panel.title, expr: t.expr ?? '' })),
+      ),
+    );
+    expect(targets.map((t) => t.title)).toEqual(
+      expect.arrayContaining(['p95 duration by route', 'Duration percentiles by service']),
+    );
+    for (const t of targets) expect(t.expr).toMatch(/_duration_seconds_bucket\{/);
+  });
+});
+
 describe('dashboard links anywhere in the repository', () => {
   it('point at dashboards that exist', async () => {
     const dirs = ['alerts', 'dashboards', 'docs', 'compose', 'demo-services', 'elasticsearch'];

@@ -80,6 +80,7 @@ export function targets(queries: PanelQueries, instant: boolean): prometheus.Dat
       .refId(String.fromCharCode(65 + index))
       .expr(q.expr)
       .legendFormat(q.legend);
+    if (q.exemplars && !instant) target.exemplar(true);
     return instant ? target.instant() : target.range();
   });
 }

@@ -8,6 +8,8 @@ export interface Query {
   readonly expr: string;
   /** Grafana legend template, e.g. `{{service}} {{http_route}}`. */
   readonly legend: string;
+  /** Ask for exemplars too: points carrying a trace id, linked to Jaeger by the datasource. */
+  readonly exemplars?: boolean;
 }
 
 /** The targets of one panel, in order (refIds A, B, C...). */
@@ -16,6 +18,11 @@ export type PanelQueries = readonly Query[];
 /** Shorthand for a {@link Query}. */
 export function query(expr: string, legend: string): Query {
   return { expr, legend };
+}
+
+/** `q`, asking for exemplars (for queries over histograms whose observations carry trace ids). */
+export function withExemplars(q: Query): Query {
+  return { ...q, exemplars: true };
 }
 
 /** A legend naming each series by the given labels: `{{a}} {{b}}`. */

@@ -18,7 +18,7 @@ import {
   up,
   type Matcher,
 } from '../promql.ts';
-import { legendOf, query, type PanelQueries } from './query.ts';
+import { legendOf, query, withExemplars, type PanelQueries } from './query.ts';
 
 const server = metrics.httpServerDuration;
 const cache = metrics.cacheRequests;
@@ -54,10 +54,15 @@ export const serviceOverviewQueries = {
   requestsByRoute: [query(requests([SERVICE_LABEL, ROUTE]), legendOf(SERVICE_LABEL, ROUTE))],
   errorRatioByRoute: [query(errorRatio([SERVICE_LABEL, ROUTE]), legendOf(SERVICE_LABEL, ROUTE))],
   latencyByRoute: [
-    query(quantile(0.95, server, selected, [SERVICE_LABEL, ROUTE]), `p95 ${legendOf(SERVICE_LABEL, ROUTE)}`),
+    withExemplars(
+      query(
+        quantile(0.95, server, selected, [SERVICE_LABEL, ROUTE]),
+        `p95 ${legendOf(SERVICE_LABEL, ROUTE)}`,
+      ),
+    ),
   ],
   latencyPercentiles: [0.5, 0.95, 0.99].map((q) =>
-    query(quantile(q, server, selected, [SERVICE_LABEL]), `p${q * 100} {{${SERVICE_LABEL}}}`),
+    withExemplars(query(quantile(q, server, selected, [SERVICE_LABEL]), `p${q * 100} {{${SERVICE_LABEL}}}`)),
   ),
   responsesByStatus: [query(requests([SERVICE_LABEL, STATUS]), legendOf(SERVICE_LABEL, STATUS))],
   outgoingRequests: [
