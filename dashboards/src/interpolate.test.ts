@@ -38,6 +38,12 @@ describe('interpolate', () => {
     );
   });
 
+  it('leaves regex group references such as $1 alone', () => {
+    expect(interpolate('label_replace(x, "a", "$1", "b", "(.*)")', variableValues(dashboard))).toBe(
+      'label_replace(x, "a", "$1", "b", "(.*)")',
+    );
+  });
+
   it('throws on a variable neither the dashboard nor Grafana defines', () => {
     expect(() => interpolate('x{a=~"$nope"}', variableValues(dashboard))).toThrow(/"\$nope" is neither/);
   });

@@ -19,7 +19,8 @@ export interface Substitutions {
   readonly variables?: Readonly<Record<string, string>>;
 }
 
-const VARIABLE = /\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]|\$(\w+)/g;
+// `$1` (a label_replace group reference) is not a variable: names start with a letter or `_`.
+const VARIABLE = /\$\{([A-Za-z_]\w*)(?::\w+)?\}|\[\[([A-Za-z_]\w*)\]\]|\$([A-Za-z_]\w*)/g;
 
 function durationSeconds(duration: string): number | undefined {
   const match = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(duration);
