@@ -1,0 +1,63 @@
+/**
+ * Deep links from the console into Grafana, Jaeger and Kibana, built from their configurable
+ * base URLs. Pure functions: the page and the tests build the same URLs.
+ */
+import { defaultConfig, type DashboardKey } from '@faultline/alerts';
+import { logFields } from '@faultline/instrumentation';
+
+/** The base URLs links are built on. */
+export interface LinkBases {
+  readonly grafanaUrl: string;
+  readonly jaegerUrl: string;
+  readonly kibanaUrl: string;
+}
+
+/** A link as the page shows it. */
+export interface Link {
+  readonly title: string;
+  readonly href: string;
+}
+
+const DASHBOARD_TITLES: Record<DashboardKey, string> = {
+  serviceOverview: 'Service overview',
+  faultTolerance: 'Fault tolerance',
+  queues: 'Queues',
+  slo: 'SLO',
+  telemetryPipeline: 'Telemetry pipeline',
+};
+
+/** Every Faultline dashboard in Grafana, by the UIDs the alerts and dashboards share. */
+export function grafanaDashboards(bases: LinkBases): Link[] {
+  return (Object.keys(DASHBOARD_TITLES) as DashboardKey[]).map((key) => ({
+    title: DASHBOARD_TITLES[key],
+    href: `${bases.grafanaUrl}/d/${encodeURIComponent(defaultConfig.dashboards[key])}`,
+  }));
+}
+
+/** The trace in Jaeger. */
+export function jaegerTrace(bases: LinkBases, traceId: string): string {
+  return `${bases.jaegerUrl}/trace/${encodeURIComponent(traceId)}`;
+}
+
+/** Jaeger's search page. */
+export function jaegerSearch(bases: LinkBases): string {
+  return `${bases.jaegerUrl}/search`;
+}
+
+function rison(text: string): string {
+  // Rison quotes strings with ' and escapes ' and ! with !.
+  return `'${text.replace(/[!']/g, (c) => `!${c}`)}'`;
+}
+
+/** Kibana Discover over the last hour, filtered to `kuery` when given. */
+export function kibanaDiscover(bases: LinkBases, kuery?: string): string {
+  const time = '_g=(time:(from:now-1h,to:now))';
+  if (kuery === undefined) return `${bases.kibanaUrl}/app/discover#/?${time}`;
+  const app = `_a=(query:(language:kuery,query:${rison(kuery)}))`;
+  return `${bases.kibanaUrl}/app/discover#/?${time}&${encodeURI(app).replace(/#/g, '%23').replace(/&/g, '%26')}`;
+}
+
+/** Kibana Discover showing the log lines of one trace. */
+export function kibanaTraceLogs(bases: LinkBases, traceId: string): string {
+  return kibanaDiscover(bases, `${logFields.traceId}:"${traceId}"`);
+}
