@@ -11,6 +11,7 @@ import type { ReceivedPagerDutyEvent } from '../../../testing/index.ts';
 import { runbookUrl } from '../../src/render.ts';
 import { alertsPath } from '../support/paths.ts';
 import { pollUntil } from '../support/poll.ts';
+import { Cleanup } from './support/cleanup.ts';
 import { BREAKER, e2eConfig, SERVICE, startPagingStack, type PagingStack } from './support/pagingStack.ts';
 import { startTraffic, type Traffic } from './support/traffic.ts';
 
@@ -26,19 +27,19 @@ const isBreakerTrigger = ({ event }: ReceivedPagerDutyEvent): boolean =>
   String(event.payload.custom_details?.labels).includes(`breaker=${BREAKER}`);
 
 describe('a payment provider outage, from the breaker to PagerDuty and back', () => {
+  const cleanup = new Cleanup();
   let stack: PagingStack;
   let traffic: Traffic | undefined;
   let trigger: ReceivedPagerDutyEvent;
 
   beforeAll(async () => {
-    stack = await startPagingStack();
-    traffic = startTraffic(stack.app.url);
+    stack = await startPagingStack(cleanup);
+    const started = startTraffic(stack.app.url);
+    cleanup.add(() => started.stop());
+    traffic = started;
   }, 30_000);
 
-  afterAll(async () => {
-    await traffic?.stop();
-    await stack?.stop();
-  });
+  afterAll(() => cleanup.run());
 
   async function fault(action: 'provider-down' | 'reset'): Promise<void> {
     const res = await fetch(`${stack.provider.url}/fault/${action}`, { method: 'POST' });

@@ -22,6 +22,7 @@ import {
   type AlertmanagerProcess,
 } from '../../support/alertmanagerProcess.ts';
 import { startWebhookSink, type WebhookSink } from '../../support/webhookSink.ts';
+import type { Cleanup } from './cleanup.ts';
 import { startFixture, type FixtureProcess } from './fixtureProcess.ts';
 import { startPrometheus, type PrometheusProcess } from './prometheusProcess.ts';
 
@@ -60,93 +61,65 @@ export interface PagingStack {
   readonly prometheus: PrometheusProcess;
   readonly provider: FixtureProcess;
   readonly app: FixtureProcess;
-  /** Stops every process and server and removes the temporary folders; safe to call twice. */
-  stop(): Promise<void>;
 }
 
-/** Runs cleanups in reverse order of registration, all of them even if some fail. */
-function cleanupList() {
-  const steps: (() => Promise<void>)[] = [];
-  return {
-    add(step: () => Promise<void>) {
-      steps.push(step);
-    },
-    async run() {
-      const errors: unknown[] = [];
-      for (const step of steps.splice(0).reverse()) await step().catch((error) => errors.push(error));
-      if (errors.length > 0) throw new AggregateError(errors, 'stopping the paging stack failed');
-    },
-  };
-}
-
-/** Starts the stack; on a failure part-way, stops what had started before rethrowing. */
-export async function startPagingStack(): Promise<PagingStack> {
+/**
+ * Starts the stack, registering in `cleanup` how to stop each part (processes, servers,
+ * temporary folders) as soon as it has started; the caller runs `cleanup` even when this throws.
+ */
+export async function startPagingStack(cleanup: Cleanup): Promise<PagingStack> {
   if (!existsSync(REGISTER)) {
     throw new Error(`${REGISTER} is missing: build the instrumentation package first (npm run build)`);
   }
-  const cleanup = cleanupList();
-  try {
-    const routingKey = randomBytes(16).toString('hex');
-    const pagerDuty = await startPagerDutyReceiver({ routingKey });
-    cleanup.add(() => pagerDuty.close());
-    const webhooks = await startWebhookSink();
-    cleanup.add(() => webhooks.close());
+  const routingKey = randomBytes(16).toString('hex');
+  const pagerDuty = await startPagerDutyReceiver({ routingKey });
+  cleanup.add(() => pagerDuty.close());
+  const webhooks = await startWebhookSink();
+  cleanup.add(() => webhooks.close());
 
-    const amDir = await makeAlertmanagerDir();
-    const routingKeyFile = join(amDir, 'pagerduty-routing-key');
-    await writeFile(routingKeyFile, `${routingKey}\n`, { mode: 0o600 });
-    const alertmanager = await startAlertmanager(
-      amDir,
-      renderAlertmanagerConfig(
-        {
-          routingKeyFile,
-          pagerDutyUrl: pagerDuty.enqueueUrl,
-          heartbeatUrl: `${webhooks.url}/heartbeat`,
-          warningWebhookUrl: `${webhooks.url}/warnings`,
-        },
-        e2eConfig,
-      ),
-    );
-    cleanup.add(() => alertmanager.stop());
-
-    const provider = await startFixture({ script: 'payment-provider.cjs', env: {} });
-    cleanup.add(() => provider.stop());
-    const metricsPort = await freePort();
-    const app = await startFixture({
-      script: 'payment-app.cjs',
-      nodeArgs: ['--require', REGISTER],
-      env: {
-        PROVIDER_URL: provider.url,
-        OTEL_SERVICE_NAME: SERVICE,
-        OTEL_TRACES_EXPORTER: 'none',
-        FAULTLINE_METRICS_PORT: String(metricsPort),
-        FAULTLINE_METRICS_HOST: '127.0.0.1',
+  const amDir = await makeAlertmanagerDir();
+  cleanup.add(() => rm(amDir, { recursive: true, force: true }));
+  const routingKeyFile = join(amDir, 'pagerduty-routing-key');
+  await writeFile(routingKeyFile, `${routingKey}\n`, { mode: 0o600 });
+  const alertmanager = await startAlertmanager(
+    amDir,
+    renderAlertmanagerConfig(
+      {
+        routingKeyFile,
+        pagerDutyUrl: pagerDuty.enqueueUrl,
+        heartbeatUrl: `${webhooks.url}/heartbeat`,
+        warningWebhookUrl: `${webhooks.url}/warnings`,
       },
-    });
-    cleanup.add(() => app.stop());
+      e2eConfig,
+    ),
+  );
+  cleanup.add(() => alertmanager.stop());
 
-    const promDir = await mkdtemp(join(tmpdir(), 'faultline-alerts-e2e-prometheus-'));
-    cleanup.add(() => rm(promDir, { recursive: true, force: true }));
-    const prometheus = await startPrometheus(promDir, {
-      targets: [{ address: `127.0.0.1:${metricsPort}`, service: SERVICE }],
-      ruleFiles: renderRuleFiles(e2eConfig),
-      alertmanager: new URL(alertmanager.url).host,
-      interval: '1s',
-    });
-    cleanup.add(() => prometheus.stop());
+  const provider = await startFixture({ script: 'payment-provider.cjs', env: {} });
+  cleanup.add(() => provider.stop());
+  const metricsPort = await freePort();
+  const app = await startFixture({
+    script: 'payment-app.cjs',
+    nodeArgs: ['--require', REGISTER],
+    env: {
+      PROVIDER_URL: provider.url,
+      OTEL_SERVICE_NAME: SERVICE,
+      OTEL_TRACES_EXPORTER: 'none',
+      FAULTLINE_METRICS_PORT: String(metricsPort),
+      FAULTLINE_METRICS_HOST: '127.0.0.1',
+    },
+  });
+  cleanup.add(() => app.stop());
 
-    return {
-      routingKey,
-      pagerDuty,
-      webhooks,
-      alertmanager,
-      prometheus,
-      provider,
-      app,
-      stop: () => cleanup.run(),
-    };
-  } catch (error) {
-    await cleanup.run().catch(() => undefined);
-    throw error;
-  }
+  const promDir = await mkdtemp(join(tmpdir(), 'faultline-alerts-e2e-prometheus-'));
+  cleanup.add(() => rm(promDir, { recursive: true, force: true }));
+  const prometheus = await startPrometheus(promDir, {
+    targets: [{ address: `127.0.0.1:${metricsPort}`, service: SERVICE }],
+    ruleFiles: renderRuleFiles(e2eConfig),
+    alertmanager: new URL(alertmanager.url).host,
+    interval: '1s',
+  });
+  cleanup.add(() => prometheus.stop());
+
+  return { routingKey, pagerDuty, webhooks, alertmanager, prometheus, provider, app };
 }

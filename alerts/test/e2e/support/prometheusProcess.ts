@@ -93,10 +93,12 @@ export async function startPrometheus(dir: string, setup: PrometheusSetup): Prom
     { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
+  let spawnError: Error | undefined;
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('error', (error) => (spawnError = error));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (spawnError || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
@@ -105,12 +107,14 @@ export async function startPrometheus(dir: string, setup: PrometheusSetup): Prom
 
   try {
     await pollUntil('Prometheus to be ready', async () => {
+      if (spawnError) throw spawnError;
       if (child.exitCode !== null) throw new Error(`Prometheus exited with ${child.exitCode}`);
       return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
     });
   } catch (error) {
     await stop();
-    throw new Error(`Prometheus did not start:\n${log}`, { cause: error });
+    const reason = spawnError ? `${spawnError.message} (is prometheus installed? see .ci/run)` : log;
+    throw new Error(`Prometheus did not start: ${reason}`, { cause: error });
   }
 
   return {
