@@ -1,7 +1,7 @@
 /**
  * The console in a real browser (Debian's Chromium through playwright-core, headless) on a
  * real stack: gateway, order service, payment service and provider simulator on the machine's
- * PostgreSQL, Redis and RabbitMQ (`support/stack.ts`), their metrics scraped by a real
+ * PostgreSQL, Redis and RabbitMQ (`console-support/stack.ts`), their metrics scraped by a real
  * Prometheus, alerts from a real Alertmanager. The test clicks what a presenter clicks: place an
  * order, inject provider-down, watch the breaker open while new orders stay pending, reset,
  * and watch them get paid. Screenshots go to demo-services/console/screenshots/.
@@ -21,13 +21,13 @@ import {
   type RunningProcess,
 } from './console-support/processes.ts';
 import { providerChaos } from './console-support/stackChaos.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { startConsoleStack, type ConsoleStack } from './console-support/stack.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve('demo-services/console/screenshots');
 const LIVE_TIMEOUT_MS = 45_000;
 
-let stack: Stack;
+let stack: ConsoleStack;
 let metricsServer: Server;
 let prometheus: RunningProcess;
 let alertmanager: RunningProcess;
@@ -57,7 +57,7 @@ async function serveMetrics(): Promise<{ server: Server; target: string }> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ payments: 1, tuning: { redeliveryDelayMs: 200, breakerResetMs: 2000 } });
+  stack = await startConsoleStack({ breakerResetMs: 2000 });
   const metrics = await serveMetrics();
   metricsServer = metrics.server;
   const deadEnd = `http://127.0.0.1:${await freePort()}`;
@@ -93,7 +93,7 @@ beforeAll(async () => {
       alertmanagerUrl: alertmanager.url,
       demoMode: true,
     },
-    chaos: providerChaos(stack.provider.url),
+    chaos: providerChaos(stack.providerUrl),
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -24,7 +24,7 @@ import {
   startPrometheus,
   type RunningProcess,
 } from './console-support/processes.ts';
-import { waitFor } from './support/waitFor.ts';
+import { waitFor } from './console-support/waitFor.ts';
 
 const HOSTILE = `<script>alert("pwned")</script>'"&`;
 

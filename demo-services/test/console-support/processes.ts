@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { waitFor } from '../support/waitFor.ts';
+import { waitFor } from './waitFor.ts';
 
 /** A running server process. */
 export interface RunningProcess {
@@ -48,17 +48,19 @@ async function run(
     await exited;
     await rm(dir, { recursive: true, force: true });
   };
+  const failedToStart = exited.then(() => {
+    throw new Error(`${name} exited with ${child.exitCode ?? child.signalCode}: ${stderr}`);
+  });
+  failedToStart.catch(() => undefined); // awaited only while starting
   try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${stderr}`);
-        const response = await fetch(`${url}/-/ready`).catch(() => undefined);
-        return response?.ok ? true : undefined;
-      },
-      () => `${name} on ${url} to be ready; stderr: ${stderr}`,
-      30_000,
-      100,
-    );
+    await Promise.race([
+      failedToStart,
+      waitFor(
+        async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined),
+        () => `${name} on ${url} to be ready; stderr: ${stderr}`,
+        30_000,
+      ),
+    ]);
   } catch (error) {
     await stop();
     throw error;
