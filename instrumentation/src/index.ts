@@ -36,3 +36,12 @@ export {
   type InstrumentRetryOptions,
   type RetryOutcome,
 } from './retry/instrumentRetry.ts';
+export {
+  MessagingInstrumentation,
+  createMessagingInstrumentation,
+  type MessagingInstrumentationConfig,
+  PUBLISHED_AT_HEADER,
+  MESSAGING_SYSTEM,
+  PROCESS_OUTCOMES,
+  type ProcessOutcome,
+} from './messaging/index.ts';
