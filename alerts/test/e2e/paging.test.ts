@@ -46,13 +46,19 @@ describe('a payment provider outage, from the breaker to PagerDuty and back', ()
     if (!res.ok) throw new Error(`POST /fault/${action} answered ${res.status}`);
   }
 
-  /** Waits until Prometheus has scraped the breaker in `state`. */
+  /** Waits until Prometheus has scraped the breaker in `state`; on timeout, says what the traffic saw. */
   async function breakerSeenIn(state: string): Promise<void> {
-    await pollUntil(
-      `Prometheus to see breaker ${BREAKER} ${state} (answers so far: ${JSON.stringify(traffic?.counts())})`,
-      async () => ((await stack.prometheus.query(inState(state))).length > 0 ? true : undefined),
-      { timeoutMs: 15_000, intervalMs: 200 },
-    );
+    try {
+      await pollUntil(
+        `Prometheus to see breaker ${BREAKER} ${state}`,
+        async () => ((await stack.prometheus.query(inState(state))).length > 0 ? true : undefined),
+        { timeoutMs: 15_000, intervalMs: 200 },
+      );
+    } catch (error) {
+      throw new Error(`breaker not seen ${state}; answers to /charge: ${JSON.stringify(traffic?.counts())}`, {
+        cause: error,
+      });
+    }
   }
 
   it('scrapes the breaker closed while the provider is up', async () => {
@@ -91,14 +97,15 @@ describe('a payment provider outage, from the breaker to PagerDuty and back', ()
   });
 
   it('resolves the same incident once the provider is back and the breaker closes', async () => {
+    const chargedBefore = traffic?.counts()['201'] ?? 0;
     await fault('reset');
     await breakerSeenIn('closed');
+    expect(traffic?.counts()['201']).toBeGreaterThan(chargedBefore);
     const resolve = await stack.pagerDuty.waitForEvent(
       ({ event }) => event.event_action === 'resolve' && event.dedup_key === trigger.event.dedup_key,
       { timeoutMs: 20_000, intervalMs: 50 },
     );
     expect(resolve.event.routing_key).toBe(stack.routingKey);
-    expect(traffic?.counts()['201']).toBeGreaterThan(0);
   });
 
   it('sent PagerDuty nothing it refused and no other page; the Watchdog went to the heartbeat only', async () => {
