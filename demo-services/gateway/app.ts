@@ -46,6 +46,7 @@ export function createGatewayApp(deps: GatewayDeps): Express {
 
   app.get('/api/orders/:id', async (req, res) => {
     const answer = await deps.orders.getOrder(req.params.id);
+    if (answer.cache) res.set('x-cache', answer.cache);
     res.status(answer.status).json(answer.body);
   });
 
@@ -77,13 +78,10 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       }
       if (error instanceof OrderServiceUnavailableError) {
         deps.log.warn('order-service unavailable', { error: error.message });
-        res
-          .status(503)
-          .set('retry-after', '1')
-          .json({
-            error: 'unavailable',
-            message: 'order service unavailable, retry with the same Idempotency-Key',
-          });
+        res.status(503).set('retry-after', '1').json({
+          error: 'unavailable',
+          message: 'order service unavailable, retry with the same Idempotency-Key',
+        });
         return;
       }
       deps.log.error('request failed', { error: error.message });

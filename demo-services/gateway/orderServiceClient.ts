@@ -15,6 +15,8 @@ export class OrderServiceUnavailableError extends Error {
 export interface UpstreamAnswer {
   status: number;
   body: unknown;
+  /** Where the order service read the order from (`x-cache`: hit, miss or degraded), if it said. */
+  cache?: string;
 }
 
 /** Calls the order service at `baseUrl`. */
@@ -62,6 +64,11 @@ export class OrderServiceClient {
       throw new OrderServiceUnavailableError(operation, error);
     }
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : {} };
+    const cache = response.headers.get('x-cache') ?? undefined;
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as unknown) : {},
+      ...(cache ? { cache } : {}),
+    };
   }
 }
