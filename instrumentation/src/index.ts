@@ -44,4 +44,7 @@ export {
   MESSAGING_SYSTEM,
   PROCESS_OUTCOMES,
   type ProcessOutcome,
+  monitorQueues,
+  type MonitorQueuesOptions,
+  type QueueMonitor,
 } from './messaging/index.ts';

@@ -26,6 +26,8 @@ export const logFields = {
   breakerName: 'faultline.breaker.name',
   breakerState: 'faultline.breaker.state',
   breakerPreviousState: 'faultline.breaker.previous_state',
+  messagingDestinationName: 'messaging.destination.name',
+  queueSampleSource: 'faultline.messaging.sample_source',
 } as const;
 
 /** The ECS version the format declares in `ecs.version`. */
@@ -34,6 +36,8 @@ export const ECS_VERSION = '8.11.0';
 /** `event.action` values Faultline itself logs. */
 export const logActions = {
   breakerStateChange: 'circuit_breaker.state_change',
+  queueSampleFailed: 'messaging.queue_sample.failed',
+  queueSampleRecovered: 'messaging.queue_sample.recovered',
 } as const;
 
 /** A field name of the log catalogue. */

@@ -6,3 +6,4 @@ export { MessagingInstrumentation, createMessagingInstrumentation } from './inst
 export type { MessagingInstrumentationConfig } from './types.ts';
 export { PUBLISHED_AT_HEADER, MESSAGING_SYSTEM } from './semconv.ts';
 export { PROCESS_OUTCOMES, type ProcessOutcome } from './utils.ts';
+export { monitorQueues, type MonitorQueuesOptions, type QueueMonitor } from './QueueMonitor.ts';
