@@ -122,7 +122,11 @@ class Sampler implements QueueMonitor {
       (error: unknown) => (this.#report('unacked', this.#source.kind, error), undefined),
     );
     const checked = new Map<string, CheckResult>();
-    for (const queue of queues) {
+    const broker = await this.#openChannel().then(
+      () => (this.#report('broker', 'amqp'), true),
+      (error: unknown) => (this.#report('broker', 'amqp', error), false),
+    );
+    for (const queue of broker ? queues : []) {
       try {
         checked.set(queue, await this.#check(queue));
         this.#report(`queue ${queue}`, 'amqp', undefined, queue);
