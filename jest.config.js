@@ -16,6 +16,7 @@ export default {
     '<rootDir>/compose',
     '<rootDir>/elasticsearch',
     '<rootDir>/scripts',
+    '<rootDir>/bench',
   ],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

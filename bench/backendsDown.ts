@@ -1,0 +1,190 @@
+/**
+ * Part 2, backends down: Faultline at its defaults with the OTLP endpoint and Elasticsearch
+ * unreachable (closed local ports), against the same service with both healthy, interleaved.
+ * While under load, RSS is sampled and /metrics scraped, so the report shows when the trace
+ * buffer filled, that RSS stopped growing after it, and that every loss was counted.
+ */
+import { startElasticsearchBulkReceiver } from '../testing/receivers/elasticsearchBulkReceiver.ts';
+import { freePort, startApp } from './appProcess.ts';
+import { measure, type Load, type RssSample } from './measure.ts';
+import { scrapeSelfTelemetry, sumSeries, type SelfTelemetry } from './selfTelemetry.ts';
+import type { OtlpSink } from './sink.ts';
+import { median, ratio, rotate, slope } from './stats.ts';
+import { baseEnv, type Backends, type Variant } from './variants.ts';
+
+/** Healthy or unreachable backends. */
+export type BackendState = 'healthy' | 'down';
+
+/** One run of part 2. */
+export interface BackendsRun {
+  readonly state: BackendState;
+  readonly round: number;
+  readonly throughput: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly rss: readonly RssSample[];
+  /** Seconds into the window when the trace queue first reached capacity (undefined: never). */
+  readonly bufferFullAtS: number | undefined;
+  /** RSS change from the first to the second half of the time after the buffer filled (MiB). */
+  readonly rssGrowthAfterFullMiB: number | undefined;
+  /** Least-squares RSS slope after the buffer filled (MiB per minute). */
+  readonly rssSlopeAfterFullMiBPerMin: number | undefined;
+  readonly selfTelemetry: SelfTelemetry | undefined;
+}
+
+/** Part 2's verdict. */
+export interface BackendsSummary {
+  readonly throughputHealthy: number;
+  readonly throughputDown: number;
+  /** Paired per round, then the median. */
+  readonly throughputRatio: number;
+  readonly rssGrowthAfterFullMiB: number | undefined;
+  readonly rssSlopeAfterFullMiBPerMin: number | undefined;
+  readonly droppedQueueFull: number;
+  readonly droppedExportFailed: number;
+  readonly exportFailures: number;
+  readonly queueSizeMax: number;
+  readonly queueCapacity: number;
+}
+
+/** What part 2 needs from the orchestrator. */
+export interface BackendsContext {
+  readonly node: string;
+  readonly root: string;
+  readonly appScript: string;
+  readonly appCpu: string | undefined;
+  readonly sink: OtlpSink;
+  readonly variant: Variant;
+  readonly load: Load;
+  readonly warmupS: number;
+  readonly rounds: number;
+  readonly log: (line: string) => void;
+}
+
+const QUEUE_SIZE = 'faultline_telemetry_queue_size';
+const QUEUE_CAPACITY = 'faultline_telemetry_queue_capacity';
+
+async function runOnce(
+  context: BackendsContext,
+  state: BackendState,
+  round: number,
+  healthyEs: string,
+): Promise<BackendsRun> {
+  context.sink.reset();
+  const backends: Backends =
+    state === 'healthy'
+      ? { otlpUrl: context.sink.url, elasticsearchUrl: healthyEs }
+      : {
+          otlpUrl: `http://127.0.0.1:${await freePort()}`,
+          elasticsearchUrl: `http://127.0.0.1:${await freePort()}`,
+        };
+  const metricsPort = await freePort();
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  const app = await startApp({
+    node: context.node,
+    script: context.appScript,
+    preload: context.variant.preload,
+    env: { ...baseEnv(), ...context.variant.env(backends, metricsPort) },
+    cpu: context.appCpu,
+    cwd: context.root,
+  });
+  try {
+    let bufferFullAtS: number | undefined;
+    let lastScrape = -1;
+    const scrapes: Promise<void>[] = [];
+    const m = await measure(app, context.load, context.warmupS, {
+      sampleEveryMs: 500,
+      onTick: (t) => {
+        if (bufferFullAtS !== undefined || t - lastScrape < 1) return;
+        lastScrape = t;
+        scrapes.push(
+          scrapeSelfTelemetry(metricsUrl).then((telemetry) => {
+            const size = sumSeries(telemetry, QUEUE_SIZE);
+            const capacity = sumSeries(telemetry, QUEUE_CAPACITY);
+            if (capacity > 0 && size >= capacity && bufferFullAtS === undefined) bufferFullAtS = t;
+          }),
+        );
+      },
+    });
+    await Promise.all(scrapes);
+    const selfTelemetry = await scrapeSelfTelemetry(metricsUrl);
+    const growth = rssAfter(m.rss, bufferFullAtS ?? (state === 'down' ? 0 : undefined));
+    return {
+      state,
+      round,
+      throughput: m.throughput,
+      p99Ms: m.p99Ms,
+      errors: m.errors + m.non2xx,
+      rss: m.rss.map((s) => ({ t: Math.round(s.t * 10) / 10, mib: Math.round(s.mib * 10) / 10 })),
+      bufferFullAtS,
+      rssGrowthAfterFullMiB: growth?.growth,
+      rssSlopeAfterFullMiBPerMin: growth?.slope,
+      selfTelemetry,
+    };
+  } finally {
+    await app.stop();
+  }
+}
+
+/** RSS growth between the two halves of the samples after `fromS`, and the slope over them. */
+function rssAfter(
+  rss: readonly RssSample[],
+  fromS: number | undefined,
+): { growth: number; slope: number } | undefined {
+  if (fromS === undefined) return undefined;
+  const after = rss.filter((s) => s.t >= fromS);
+  if (after.length < 4) return undefined;
+  const half = Math.floor(after.length / 2);
+  return {
+    growth: median(after.slice(half).map((s) => s.mib)) - median(after.slice(0, half).map((s) => s.mib)),
+    slope: slope(after.map((s) => ({ x: s.t / 60, y: s.mib }))),
+  };
+}
+
+/** Runs healthy and down `rounds` times each, alternating which goes first. */
+export async function runBackendsDown(context: BackendsContext): Promise<BackendsRun[]> {
+  const elasticsearch = await startElasticsearchBulkReceiver();
+  const runs: BackendsRun[] = [];
+  try {
+    for (let round = 0; round < context.rounds; round += 1) {
+      for (const state of rotate<BackendState>(['healthy', 'down'], round)) {
+        const run = await runOnce(context, state, round, elasticsearch.url);
+        elasticsearch.reset();
+        context.log(
+          `  round ${round + 1}/${context.rounds} backends ${state.padEnd(8)} ${run.throughput.toFixed(0).padStart(6)} req/s  ` +
+            `p99 ${run.p99Ms.toFixed(1)} ms  rss ${run.rss[0]?.mib} → ${run.rss[run.rss.length - 1]?.mib} MiB` +
+            (run.bufferFullAtS === undefined
+              ? ''
+              : `  trace buffer full at ${run.bufferFullAtS.toFixed(1)} s`),
+        );
+        runs.push(run);
+      }
+    }
+  } finally {
+    await elasticsearch.close();
+  }
+  return runs;
+}
+
+/** Pairs each round's down run with its healthy run. */
+export function summariseBackendsDown(runs: readonly BackendsRun[]): BackendsSummary {
+  const healthy = runs.filter((r) => r.state === 'healthy');
+  const down = runs.filter((r) => r.state === 'down');
+  const healthyByRound = new Map(healthy.map((r) => [r.round, r.throughput]));
+  const growths = down.map((r) => r.rssGrowthAfterFullMiB).filter((g): g is number => g !== undefined);
+  const slopes = down.map((r) => r.rssSlopeAfterFullMiBPerMin).filter((g): g is number => g !== undefined);
+  const sum = (name: string, labels: string[] = []): number =>
+    down.reduce((total, r) => total + sumSeries(r.selfTelemetry, name, labels), 0);
+  return {
+    throughputHealthy: median(healthy.map((r) => r.throughput)),
+    throughputDown: median(down.map((r) => r.throughput)),
+    throughputRatio: median(down.map((r) => ratio(r.throughput, healthyByRound.get(r.round) ?? Number.NaN))),
+    rssGrowthAfterFullMiB: growths.length ? Math.max(...growths) : undefined,
+    rssSlopeAfterFullMiBPerMin: slopes.length ? Math.max(...slopes) : undefined,
+    droppedQueueFull: sum('faultline_telemetry_dropped_total', ['reason="queue_full"']),
+    droppedExportFailed: sum('faultline_telemetry_dropped_total', ['reason="export_failed"']),
+    exportFailures: sum('faultline_telemetry_export_failures_total'),
+    queueSizeMax: Math.max(0, ...down.map((r) => sumSeries(r.selfTelemetry, QUEUE_SIZE))),
+    queueCapacity: Math.max(0, ...down.map((r) => sumSeries(r.selfTelemetry, QUEUE_CAPACITY))),
+  };
+}

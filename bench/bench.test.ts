@@ -1,0 +1,76 @@
+/**
+ * The bench runs end to end in --quick mode and produces a complete results file. Speed goals
+ * are not asserted here (they live in the bench itself); only that every variant was measured,
+ * the numbers are sane, and Faultline makes exactly one span per request on a route that makes
+ * no outgoing call.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+
+interface QuickReport {
+  overhead: {
+    variant: string;
+    throughput: number;
+    p99Ms: number;
+    rssPeakMiB: number;
+    spansPerRequest?: number;
+  }[];
+  backendsDown: { throughputDown: number; queueCapacity: number };
+  targets: { target: string }[];
+}
+
+function runQuickBench(outFile: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(NODE, ['bench/run.ts', '--quick', '--only', 'overhead,down', '--out', outFile], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('npm run bench --quick', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
+  const outFile = join(dir, 'results.json');
+  let report: QuickReport;
+
+  beforeAll(async () => {
+    const { code, output } = await runQuickBench(outFile);
+    if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
+    report = JSON.parse(readFileSync(outFile, 'utf8')) as QuickReport;
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures every variant with non-zero throughput, latency and memory', () => {
+    expect(report.overhead.map((s) => s.variant)).toEqual([
+      'bare',
+      'faultline',
+      'faultline-traces-off',
+      'otel-defaults',
+    ]);
+    for (const summary of report.overhead) {
+      expect(summary.throughput).toBeGreaterThan(0);
+      expect(summary.p99Ms).toBeGreaterThan(0);
+      expect(summary.rssPeakMiB).toBeGreaterThan(10);
+    }
+  });
+
+  it('counts exactly one span per request for Faultline defaults on a route without outgoing calls', () => {
+    expect(report.overhead.find((s) => s.variant === 'faultline')?.spansPerRequest).toBe(1);
+  });
+
+  it('keeps serving with the backends down, against a bounded trace queue', () => {
+    expect(report.backendsDown.throughputDown).toBeGreaterThan(0);
+    expect(report.backendsDown.queueCapacity).toBeGreaterThan(0);
+    expect(report.targets.length).toBeGreaterThan(0);
+  });
+});

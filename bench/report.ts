@@ -1,0 +1,193 @@
+/**
+ * Turns the results into the printed table, results.json and the README's bench section
+ * (between `<!-- bench:start -->` and `<!-- bench:end -->`; nothing else in README is touched).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { BackendsSummary } from './backendsDown.ts';
+import type { DemoResult } from './demoThroughput.ts';
+import type { MachineInfo } from './machine.ts';
+import type { OverheadSummary } from './overhead.ts';
+import { round } from './stats.ts';
+
+/** Everything one `npm run bench` produced. */
+export interface BenchReport {
+  readonly takenAt: string;
+  readonly machine: MachineInfo;
+  readonly machineAfter: MachineInfo;
+  readonly settings: Record<string, unknown>;
+  readonly overhead: readonly OverheadSummary[] | undefined;
+  readonly backendsDown: BackendsSummary | undefined;
+  readonly demo: DemoResult | undefined;
+  readonly targets: readonly TargetCheck[];
+  readonly raw: Record<string, unknown>;
+}
+
+/** One target of the issue, checked against this run. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly actual: string;
+  readonly met: boolean;
+}
+
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+function fmt(value: number | undefined, digits = 2): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : String(round(value, digits));
+}
+
+/** Checks the issue's targets against the summaries. */
+export function checkTargets(
+  overhead: readonly OverheadSummary[] | undefined,
+  down: BackendsSummary | undefined,
+): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const by = (id: string): OverheadSummary | undefined => overhead?.find((s) => s.variant === id);
+  const faultline = by('faultline');
+  const tracesOff = by('faultline-traces-off');
+  const otel = by('otel-defaults');
+  if (faultline) {
+    checks.push(
+      {
+        target: 'defaults: throughput ≥ 0.70× bare',
+        actual: `${fmt(faultline.vsBare.throughput)}×`,
+        met: faultline.vsBare.throughput >= 0.7,
+      },
+      {
+        target: 'defaults: p99 ≤ 2× bare',
+        actual: `${fmt(faultline.vsBare.p99)}×`,
+        met: faultline.vsBare.p99 <= 2,
+      },
+      {
+        target: 'defaults: RSS ≤ 1.3× bare',
+        actual: `${fmt(faultline.vsBare.rss)}×`,
+        met: faultline.vsBare.rss <= 1.3,
+      },
+      {
+        target: 'defaults: exactly 1 span per request (no outgoing call)',
+        actual: fmt(faultline.spansPerRequest),
+        met: faultline.spansPerRequest === 1,
+      },
+      {
+        target: 'defaults: 1 server span per request + 1 per outgoing call (route calling itself once: 3)',
+        actual: fmt(faultline.spansPerRequestWithOutgoingCall),
+        met: faultline.spansPerRequestWithOutgoingCall === 3,
+      },
+    );
+  }
+  if (faultline && otel) {
+    const times = faultline.throughput / otel.throughput;
+    checks.push({
+      target: 'defaults: > 2.5× the OTel defaults’ throughput',
+      actual: `${fmt(times)}×`,
+      met: times > 2.5,
+    });
+  }
+  if (tracesOff) {
+    checks.push({
+      target: 'traces off: throughput ≥ 0.90× bare',
+      actual: `${fmt(tracesOff.vsBare.throughput)}×`,
+      met: tracesOff.vsBare.throughput >= 0.9,
+    });
+  }
+  if (down) {
+    checks.push(
+      {
+        target: 'backends down: throughput within 10% of healthy',
+        actual: `${fmt(down.throughputRatio)}×`,
+        met: Math.abs(1 - down.throughputRatio) <= 0.1,
+      },
+      {
+        target: 'backends down: no RSS growth once buffers fill (≤ 5 MiB between halves)',
+        actual: `${fmt(down.rssGrowthAfterFullMiB, 1)} MiB`,
+        met: down.rssGrowthAfterFullMiB !== undefined && down.rssGrowthAfterFullMiB <= 5,
+      },
+    );
+  }
+  return checks;
+}
+
+/** The overhead table as Markdown rows. */
+function overheadTable(overhead: readonly OverheadSummary[]): string[] {
+  const rows = [
+    '| Variant | req/s | × bare | p50 ms | p99 ms | × bare | RSS MiB | × bare | CPU µs/req | spans/req | spans/req with 1 outgoing call |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const s of overhead) {
+    rows.push(
+      `| ${s.label} | ${fmt(s.throughput, 0)} | ${fmt(s.vsBare.throughput)} | ${fmt(s.p50Ms, 1)} | ${fmt(s.p99Ms, 1)} | ` +
+        `${fmt(s.vsBare.p99)} | ${fmt(s.rssPeakMiB, 0)} | ${fmt(s.vsBare.rss)} | ${fmt(s.cpuUsPerRequest, 0)} | ` +
+        `${fmt(s.spansPerRequest)} | ${fmt(s.spansPerRequestWithOutgoingCall)} |`,
+    );
+  }
+  return rows;
+}
+
+/** The whole report as Markdown (README section and terminal). */
+export function renderMarkdown(report: BenchReport): string {
+  const m = report.machine;
+  const lines: string[] = [
+    `Taken ${report.takenAt} on ${m.cpus}× ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; ` +
+      `load average ${m.loadAverage.join(' / ')} before, ${report.machineAfter.loadAverage.join(' / ')} after. ` +
+      `${String(report.settings.pinning)}; ${String(report.settings.connections)} connections, ` +
+      `${String(report.settings.durationS)} s measured after ${String(report.settings.warmupS)} s warm-up, ` +
+      `${String(report.settings.rounds)} interleaved rounds (medians; ratios paired within a round).`,
+    '',
+  ];
+  if (report.overhead) lines.push(...overheadTable(report.overhead), '');
+  const d = report.backendsDown;
+  if (d) {
+    lines.push(
+      `Backends down (OTLP and Elasticsearch on closed ports): ${fmt(d.throughputDown, 0)} req/s vs ` +
+        `${fmt(d.throughputHealthy, 0)} healthy (${fmt(d.throughputRatio)}×); trace queue ${fmt(d.queueSizeMax, 0)}/` +
+        `${fmt(d.queueCapacity, 0)}; RSS change after the buffer filled ${fmt(d.rssGrowthAfterFullMiB, 1)} MiB ` +
+        `(slope ${fmt(d.rssSlopeAfterFullMiBPerMin, 1)} MiB/min); dropped: ${fmt(d.droppedQueueFull, 0)} queue_full, ` +
+        `${fmt(d.droppedExportFailed, 0)} export_failed; ${fmt(d.exportFailures, 0)} failed exports.`,
+      '',
+    );
+  }
+  const demo = report.demo;
+  if (demo) {
+    lines.push(
+      demo.status === 'skipped'
+        ? `Demo throughput: not run (${demo.reason}).`
+        : `Demo throughput: ${demo.scenarios
+            .map(
+              (s) =>
+                `${s.name}: ${fmt(s.acceptedPerSecond, 0)} orders/s accepted (p99 ${fmt(s.acceptP99Ms, 1)} ms), ` +
+                `${fmt(s.paidPerSecond, 0)} paid/s`,
+            )
+            .join('; ')}.`,
+      '',
+    );
+  }
+  if (report.targets.length) {
+    lines.push('| Target | This run | Met |', '| --- | ---: | :---: |');
+    for (const t of report.targets) lines.push(`| ${t.target} | ${t.actual} | ${t.met ? 'yes' : '**no**'} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Writes results.json. */
+export function writeResults(file: string, report: BenchReport): void {
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** Replaces the README's bench section (adding the markers at the end of "Why it is light" if absent). */
+export function updateReadme(readmeFile: string, markdown: string): void {
+  const text = readFileSync(readmeFile, 'utf8');
+  const section = `${START}\n${markdown}\n${END}`;
+  let next: string;
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start !== -1 && end > start) {
+    next = text.slice(0, start) + section + text.slice(end + END.length);
+  } else {
+    const heading = text.indexOf('### Why it is light');
+    const after = heading === -1 ? -1 : text.indexOf('\n## ', heading);
+    if (after === -1)
+      throw new Error(`${readmeFile}: no "### Why it is light" section followed by a "## " heading`);
+    next = `${text.slice(0, after).trimEnd()}\n\n${section}\n${text.slice(after)}`;
+  }
+  writeFileSync(readmeFile, next);
+}

@@ -1,0 +1,45 @@
+/**
+ * Reads Faultline's self-telemetry (`faultline_telemetry_*`) from the app's /metrics endpoint:
+ * what was exported, dropped (by reason) and queued, which is how the bench shows buffers are
+ * bounded and losses counted.
+ */
+
+/** Series values keyed `name{label="value",...}` without the `service` label. */
+export type SelfTelemetry = Readonly<Record<string, number>>;
+
+/** Parses the `faultline_telemetry_*` samples of a Prometheus/OpenMetrics exposition. */
+export function parseSelfTelemetry(exposition: string): SelfTelemetry {
+  const series: Record<string, number> = {};
+  for (const line of exposition.split('\n')) {
+    if (!line.startsWith('faultline_telemetry_')) continue;
+    const match = /^([a-z_]+)(?:\{([^}]*)\})? ([^ ]+)/.exec(line);
+    if (!match) continue;
+    const labels = (match[2] ?? '')
+      .split(',')
+      .filter((pair) => pair !== '' && !pair.startsWith('service='))
+      .join(',');
+    series[labels === '' ? match[1]! : `${match[1]}{${labels}}`] = Number(match[3]);
+  }
+  return series;
+}
+
+/** Scrapes `url`; undefined when the endpoint does not answer within `timeoutMs`. */
+export async function scrapeSelfTelemetry(url: string, timeoutMs = 2000): Promise<SelfTelemetry | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return parseSelfTelemetry(await response.text());
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sum of every series of `name` whose labels include all of `labels`. */
+export function sumSeries(telemetry: SelfTelemetry | undefined, name: string, labels: string[] = []): number {
+  if (telemetry === undefined) return 0;
+  let sum = 0;
+  for (const [key, value] of Object.entries(telemetry)) {
+    const bare = key.split('{')[0];
+    if (bare === name && labels.every((label) => key.includes(label))) sum += value;
+  }
+  return sum;
+}
