@@ -42,13 +42,11 @@ export function createOrderApp(deps: OrderAppDeps): Express {
     }
     const result = await createOrder(deps.pool, key, validation.request, deps.topic);
     if (result.kind === 'key-reused-with-different-body') {
-      res
-        .status(422)
-        .json({
-          error: 'idempotency_key_reused',
-          field: 'Idempotency-Key',
-          message: 'this key was used with a different body',
-        });
+      res.status(422).json({
+        error: 'idempotency_key_reused',
+        field: 'Idempotency-Key',
+        message: 'this key was used with a different body',
+      });
       return;
     }
     if (result.kind === 'created') {
@@ -66,7 +64,7 @@ export function createOrderApp(deps: OrderAppDeps): Express {
     }
     const cached = await deps.cache.get(orderId);
     if (cached.outcome === 'hit') {
-      res.json(cached.order);
+      res.set('x-cache', 'hit').json(cached.order);
       return;
     }
     const order = await findOrder(deps.pool, orderId);

@@ -68,12 +68,10 @@ export function createProviderApp(
   app.put('/admin/faults', (req, res) => {
     const update = faultsUpdateSchema.safeParse(req.body ?? {});
     if (!update.success) {
-      res
-        .status(400)
-        .json({
-          error: 'invalid_faults',
-          issues: update.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-        });
+      res.status(400).json({
+        error: 'invalid_faults',
+        issues: update.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      });
       return;
     }
     state.faults = { ...state.faults, ...update.data };

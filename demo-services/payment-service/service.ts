@@ -1,4 +1,5 @@
 /** Starts one payment-service instance: used by `main.ts` and, in-process, by the tests. */
+import { monitorQueues } from '@faultline/instrumentation';
 import type { PaymentServiceConfig } from '../shared/config.ts';
 import { createPool, ensureDatabase } from '../shared/db.ts';
 import { listen } from '../shared/httpServer.ts';
@@ -32,10 +33,11 @@ export async function startPaymentService(
     resetTimeoutMs: config.breakerResetMs,
     callTimeoutMs: config.providerTimeoutMs + 500,
   });
+  const names = topology(config.amqpNamePrefix);
   const consumer = new PaymentConsumer({
     pool,
     amqpUrl: config.amqpUrl,
-    topology: topology(config.amqpNamePrefix),
+    topology: names,
     prefetch: config.prefetch,
     policy,
     redeliveryDelayMs: config.redeliveryDelayMs,
@@ -43,6 +45,12 @@ export async function startPaymentService(
     log,
   });
   consumer.start();
+  // Depth and consumers of the work, retry and dead-letter queues, as the broker reports them.
+  const queues = monitorQueues({
+    url: config.amqpUrl,
+    queues: [names.queue, names.retryQueue, names.deadLetterQueue],
+    intervalMs: 5000,
+  });
   const server = await listen(
     createPaymentHealthApp({ consumerConnected: () => consumer.connected, breakerState: () => policy.state }),
     config.port,
@@ -55,6 +63,7 @@ export async function startPaymentService(
     async close() {
       await server.close();
       await consumer.stop();
+      await queues.stop();
       policy.shutdown();
       await pool.end();
     },

@@ -1,0 +1,90 @@
+/**
+ * The demo's control channel for `npm run chaos`: a small HTTP API on 127.0.0.1 that injects
+ * and clears faults. Provider faults are forwarded to the simulator's admin API; `redis-down`
+ * and `broker-down` cut the demo's own TCP proxies (never the machine's shared servers);
+ * `kill` SIGKILLs one instance; `reset` clears everything and restarts what was killed.
+ */
+import express, { type Express } from 'express';
+import type { TcpProxy } from '../shared/tcpProxy.ts';
+import type { ManagedProcess } from './managedProcess.ts';
+
+/** What the control API acts on. */
+export interface ControlTargets {
+  providerUrl: string;
+  redisProxy: TcpProxy;
+  amqpProxy: TcpProxy;
+  processes: ManagedProcess[];
+}
+
+async function providerFaults(
+  providerUrl: string,
+  faults: Record<string, unknown> | undefined,
+): Promise<unknown> {
+  const response = await fetch(
+    faults ? `${providerUrl}/admin/faults` : `${providerUrl}/admin/faults/reset`,
+    faults
+      ? { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) }
+      : { method: 'POST' },
+  );
+  return response.json();
+}
+
+/** Picks the instance `name` names: an instance (`gateway-2`) or the first running one of a service (`gateway`). */
+export function pickInstance(processes: readonly ManagedProcess[], name: string): ManagedProcess | undefined {
+  return (
+    processes.find((p) => p.spec.name === name) ??
+    processes.find((p) => p.running && p.spec.name.replace(/-\d+$/, '') === name)
+  );
+}
+
+/** Builds the control app. */
+export function createControlApp(targets: ControlTargets): Express {
+  const app = express();
+  app.use(express.json());
+
+  app.get('/status', async (_req, res) => {
+    const faults = await fetch(`${targets.providerUrl}/admin/faults`)
+      .then((r) => r.json())
+      .catch(() => 'provider unreachable');
+    res.json({
+      provider: faults,
+      redis: targets.redisProxy.isDown ? 'down' : 'up',
+      broker: targets.amqpProxy.isDown ? 'down' : 'up',
+      processes: Object.fromEntries(
+        targets.processes.map((p) => [p.spec.name, p.running ? 'running' : 'stopped']),
+      ),
+    });
+  });
+  app.post('/provider', async (req, res) => {
+    res.json(await providerFaults(targets.providerUrl, req.body as Record<string, unknown>));
+  });
+  app.post('/kill/:name', async (req, res) => {
+    const instance = pickInstance(targets.processes, req.params.name);
+    if (!instance || !instance.running) {
+      res.status(404).json({
+        error: `no running instance named ${req.params.name}`,
+        instances: targets.processes.map((p) => p.spec.name),
+      });
+      return;
+    }
+    await instance.kill();
+    res.json({ killed: instance.spec.name });
+  });
+  app.post('/redis-down', (_req, res) => {
+    targets.redisProxy.cut();
+    res.json({ redis: 'down' });
+  });
+  app.post('/broker-down', (_req, res) => {
+    targets.amqpProxy.cut();
+    res.json({ broker: 'down' });
+  });
+  app.post('/reset', async (_req, res) => {
+    targets.redisProxy.restore();
+    targets.amqpProxy.restore();
+    const restarted = targets.processes.filter((p) => !p.running).map((p) => p.spec.name);
+    for (const p of targets.processes) p.start();
+    const provider = await providerFaults(targets.providerUrl, undefined).catch(() => 'provider unreachable');
+    res.json({ provider, redis: 'up', broker: 'up', restarted });
+  });
+  return app;
+}

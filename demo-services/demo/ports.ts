@@ -1,0 +1,30 @@
+/** The local demo's ports: the team's agreed defaults, overridable (tests pick free ones). */
+
+/** Every port the demo binds. */
+export interface DemoPorts {
+  loadBalancer: number;
+  gateways: number[];
+  orderService: number;
+  paymentServices: number[];
+  paymentProvider: number;
+  control: number;
+  prometheus: number;
+  alertmanager: number;
+  pagerDutySink: number;
+  /** First metrics port; each process takes the next one (FAULTLINE_METRICS_PORT). */
+  metricsBase: number;
+}
+
+/** The ports documented in the README of the demo. */
+export const DEFAULT_PORTS: DemoPorts = {
+  loadBalancer: 8080,
+  gateways: [8081, 8082],
+  orderService: 8083,
+  paymentServices: [8084, 8085],
+  paymentProvider: 8086,
+  control: 8089,
+  prometheus: 9090,
+  alertmanager: 9093,
+  pagerDutySink: 8099,
+  metricsBase: 9481,
+};

@@ -1,0 +1,42 @@
+/**
+ * The demo's Prometheus configuration: job `faultline-services` with one target per process
+ * (the `service` label comes from the metrics themselves), job `rabbitmq` on the broker's
+ * Prometheus plugin when it is on, the alert rules, and the local Alertmanager.
+ */
+
+/** What the configuration points at. */
+export interface PrometheusConfigInput {
+  /** `host:port` of every instrumented process. */
+  serviceTargets: readonly string[];
+  /** `host:port` of RabbitMQ's Prometheus plugin, or undefined when it is off. */
+  rabbitmqTarget?: string;
+  ruleFiles: readonly string[];
+  alertmanagerTarget: string;
+  /** Scrape and evaluation interval, e.g. `5s`. */
+  interval: string;
+}
+
+const list = (items: readonly string[]) => `[${items.map((item) => JSON.stringify(item)).join(', ')}]`;
+
+/** Renders prometheus.yml (YAML flow style keeps it dependency-free). */
+export function renderPrometheusConfig(input: PrometheusConfigInput): string {
+  const lines = [
+    'global:',
+    `  scrape_interval: ${input.interval}`,
+    `  evaluation_interval: ${input.interval}`,
+    `rule_files: ${list(input.ruleFiles)}`,
+    'alerting:',
+    '  alertmanagers:',
+    `    - static_configs: [{ targets: ${list([input.alertmanagerTarget])} }]`,
+    'scrape_configs:',
+    '  - job_name: faultline-services',
+    `    static_configs: [{ targets: ${list(input.serviceTargets)} }]`,
+  ];
+  if (input.rabbitmqTarget) {
+    lines.push(
+      '  - job_name: rabbitmq',
+      `    static_configs: [{ targets: ${list([input.rabbitmqTarget])} }]`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

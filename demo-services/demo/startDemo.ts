@@ -1,0 +1,369 @@
+/**
+ * `startDemo`: the whole local demo as one function returning handles and `stop()`, so
+ * `npm run demo`, tests and a later console start it the same way. Services run as child
+ * processes instrumented only through `--import @faultline/instrumentation/register`; Redis and
+ * RabbitMQ are reached through local TCP proxies that chaos can cut.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { listen, type RunningServer } from '../shared/httpServer.ts';
+import { startTcpProxy, type TcpProxy } from '../shared/tcpProxy.ts';
+import { createControlApp } from './controlServer.ts';
+import { renderHaproxyConfig } from './haproxyConfig.ts';
+import { ManagedProcess } from './managedProcess.ts';
+import { DEFAULT_PORTS, type DemoPorts } from './ports.ts';
+import { BINARIES, canConnect, checkPrerequisites } from './prerequisites.ts';
+import { renderPrometheusConfig } from './prometheusConfig.ts';
+import { waitUntil } from './waitUntil.ts';
+
+/** Options of {@link startDemo}; everything has the documented default. */
+export interface DemoOptions {
+  /** Repository root (default: the working directory). */
+  root?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  amqpUrl?: string;
+  ports?: Partial<DemoPorts>;
+  /** Start Prometheus, Alertmanager and the PagerDuty sink (default true). */
+  observability?: boolean;
+  /** Start the load generator (default true) at this rate. */
+  load?: boolean;
+  loadRatePerSecond?: number;
+  /** OTLP endpoint for traces; without one, traces are not exported (no collector here). */
+  otlpEndpoint?: string;
+  /** Environment the children inherit (PATH...); scripts pass `process.env`. */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Progress and notices (default: console.log). */
+  print?: (line: string) => void;
+}
+
+/** A running demo. */
+export interface RunningDemo {
+  readonly urls: Record<string, string>;
+  readonly processes: ManagedProcess[];
+  readonly redisProxy: TcpProxy;
+  readonly amqpProxy: TcpProxy;
+  readonly pool: pg.Pool;
+  /** Stops everything, in reverse order of start. */
+  stop(): Promise<void>;
+}
+
+const execFileAsync = promisify(execFile);
+
+function proxyTarget(url: string, fallbackPort: number): { host: string; port: number } {
+  const parsed = new URL(url);
+  return { host: parsed.hostname, port: Number(parsed.port || fallbackPort) };
+}
+
+function throughProxy(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.hostname = '127.0.0.1';
+  parsed.port = String(port);
+  return parsed.toString();
+}
+
+/** Turns RabbitMQ's Prometheus plugin on if possible; returns whether it answers. */
+async function ensureRabbitmqPrometheus(host: string, print: (line: string) => void): Promise<boolean> {
+  if (await canConnect(host, 15692)) return true;
+  if (process.getuid?.() !== 0 || !existsSync('/usr/sbin/rabbitmq-plugins')) {
+    print('RabbitMQ Prometheus plugin is off and cannot be enabled from here (needs root): no rabbitmq job.');
+    return false;
+  }
+  try {
+    await execFileAsync('rabbitmq-plugins', ['enable', 'rabbitmq_prometheus'], { timeout: 60_000 });
+    await waitUntil(() => canConnect(host, 15692), 15_000);
+    return true;
+  } catch (error) {
+    print(
+      `Could not enable RabbitMQ's Prometheus plugin (${(error as Error).message.split('\n')[0]}): no rabbitmq job.`,
+    );
+    return false;
+  }
+}
+
+async function alertmanagerYaml(root: string, state: string, sinkPort: number): Promise<string> {
+  const keyFile = path.join(state, 'pagerduty-routing-key');
+  await writeFile(keyFile, 'faultline-demo-routing-key\n');
+  const modulePath = path.join(root, 'alerts/src/alertmanager.ts');
+  if (existsSync(modulePath)) {
+    const { renderAlertmanagerConfig } = (await import(modulePath)) as {
+      renderAlertmanagerConfig: (options: Record<string, string>) => string;
+    };
+    return renderAlertmanagerConfig({
+      routingKeyFile: keyFile,
+      pagerDutyUrl: `http://127.0.0.1:${sinkPort}/v2/enqueue`,
+      heartbeatUrl: `http://127.0.0.1:${sinkPort}/heartbeat`,
+      warningWebhookUrl: `http://127.0.0.1:${sinkPort}/warnings`,
+    });
+  }
+  // Minimal fallback until alerts/src/alertmanager.ts exists.
+  return [
+    'route: { receiver: pager }',
+    'receivers:',
+    `  - name: pager`,
+    `    pagerduty_configs: [{ routing_key_file: ${JSON.stringify(keyFile)}, url: "http://127.0.0.1:${sinkPort}/v2/enqueue" }]`,
+    '',
+  ].join('\n');
+}
+
+/** Starts the demo; rejects with a PrerequisiteError naming everything missing. */
+export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
+  const root = path.resolve(options.root ?? '.');
+  const print = options.print ?? ((line: string) => console.log(line));
+  const ports: DemoPorts = { ...DEFAULT_PORTS, ...options.ports };
+  const observability = options.observability ?? true;
+  const baseEnv = options.baseEnv ?? {};
+  const databaseUrl = options.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/faultline';
+  const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
+  const amqpUrl = options.amqpUrl ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const nodePorts = [
+    ports.loadBalancer,
+    ...ports.gateways,
+    ports.orderService,
+    ...ports.paymentServices,
+    ports.paymentProvider,
+    ports.control,
+  ];
+  await checkPrerequisites({
+    databaseUrl,
+    redisUrl,
+    amqpUrl,
+    binaries: observability ? ['haproxy', 'prometheus', 'alertmanager'] : ['haproxy'],
+    ports: observability
+      ? [...nodePorts, ports.prometheus, ports.alertmanager, ports.pagerDutySink]
+      : nodePorts,
+  });
+
+  const state = path.join(root, '.demo');
+  await mkdir(path.join(state, 'logs'), { recursive: true });
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopper of stoppers.reverse()) await stopper().catch(() => undefined);
+  };
+
+  try {
+    const redisProxy = await startTcpProxy(proxyTarget(redisUrl, 6379));
+    const amqpProxy = await startTcpProxy(proxyTarget(amqpUrl, 5672));
+    stoppers.push(
+      () => redisProxy.close(),
+      () => amqpProxy.close(),
+    );
+
+    const processes: ManagedProcess[] = [];
+    let metricsPort = ports.metricsBase;
+    const metricsTargets: string[] = [];
+    const backendEnv = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: throughProxy(redisUrl, redisProxy.port),
+      AMQP_URL: throughProxy(amqpUrl, amqpProxy.port),
+    };
+    const service = (name: string, script: string, env: Record<string, string>) => {
+      const port = metricsPort++;
+      metricsTargets.push(`127.0.0.1:${port}`);
+      const instance = new ManagedProcess({
+        name,
+        command: process.execPath,
+        args: [
+          '--import',
+          '@faultline/instrumentation/register',
+          path.join(root, 'demo-services', script, 'main.ts'),
+        ],
+        env: {
+          ...baseEnv,
+          ...env,
+          OTEL_SERVICE_NAME: script,
+          FAULTLINE_METRICS_PORT: String(port),
+          ...(options.otlpEndpoint
+            ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint }
+            : { OTEL_TRACES_EXPORTER: 'none' }),
+        },
+        logFile: path.join(state, 'logs', `${name}.log`),
+      });
+      processes.push(instance);
+      instance.start();
+      return instance;
+    };
+    stoppers.push(async () => {
+      await Promise.all(processes.map((p) => p.stop()));
+    });
+
+    const providerUrl = `http://127.0.0.1:${ports.paymentProvider}`;
+    const orderServiceUrl = `http://127.0.0.1:${ports.orderService}`;
+    service('payment-provider', 'payment-provider', { PORT: String(ports.paymentProvider) });
+    service('order-service', 'order-service', { ...backendEnv, PORT: String(ports.orderService) });
+    await waitForReady(`${orderServiceUrl}/readyz`, 'order-service', state);
+    ports.paymentServices.forEach((port, i) =>
+      service(`payment-service-${i + 1}`, 'payment-service', {
+        ...backendEnv,
+        PORT: String(port),
+        PAYMENT_PROVIDER_URL: providerUrl,
+      }),
+    );
+    ports.gateways.forEach((port, i) =>
+      service(`gateway-${i + 1}`, 'gateway', { PORT: String(port), ORDER_SERVICE_URL: orderServiceUrl }),
+    );
+    await Promise.all([
+      waitForReady(`${providerUrl}/healthz`, 'payment-provider', state),
+      ...ports.gateways.map((port, i) =>
+        waitForReady(`http://127.0.0.1:${port}/readyz`, `gateway-${i + 1}`, state),
+      ),
+      ...ports.paymentServices.map((port, i) =>
+        waitForReady(`http://127.0.0.1:${port}/readyz`, `payment-service-${i + 1}`, state),
+      ),
+    ]);
+
+    const haproxyCfg = path.join(state, 'haproxy.cfg');
+    await writeFile(haproxyCfg, renderHaproxyConfig(ports.loadBalancer, ports.gateways));
+    const haproxy = new ManagedProcess({
+      name: 'haproxy',
+      command: BINARIES.haproxy.path,
+      args: ['-f', haproxyCfg, '-db'],
+      env: baseEnv,
+      logFile: path.join(state, 'logs', 'haproxy.log'),
+    });
+    haproxy.start();
+    stoppers.push(() => haproxy.stop());
+    const lbUrl = `http://127.0.0.1:${ports.loadBalancer}`;
+    await waitForReady(`${lbUrl}/readyz`, 'haproxy', state);
+
+    const urls: Record<string, string> = {
+      api: lbUrl,
+      'payment-provider admin': `${providerUrl}/admin/faults`,
+      control: `http://127.0.0.1:${ports.control}/status`,
+      logs: path.join(state, 'logs'),
+    };
+    if (observability)
+      await startObservability({
+        root,
+        state,
+        ports,
+        metricsTargets,
+        amqpUrl,
+        print,
+        stoppers,
+        urls,
+        baseEnv,
+      });
+
+    if (options.load ?? true) {
+      service('load-generator', 'load-generator', {
+        TARGET_URL: lbUrl,
+        RATE_PER_SECOND: String(options.loadRatePerSecond ?? 4),
+      });
+    }
+
+    const control: RunningServer = await listen(
+      createControlApp({ providerUrl, redisProxy, amqpProxy, processes }),
+      ports.control,
+      '127.0.0.1',
+    );
+    stoppers.push(() => control.close());
+    await writeFile(
+      path.join(state, 'control.json'),
+      JSON.stringify({ url: `http://127.0.0.1:${control.port}` }),
+    );
+
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    pool.on('error', () => undefined);
+    stoppers.push(() => pool.end());
+    return { urls, processes, redisProxy, amqpProxy, pool, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitForReady(url: string, name: string, state: string): Promise<void> {
+  await waitUntil(async () => (await fetch(url).catch(() => undefined))?.status === 200, 30_000).catch(() => {
+    throw new Error(
+      `${name} did not become ready at ${url} within 30 s; see ${path.join(state, 'logs', `${name}.log`)}`,
+    );
+  });
+}
+
+interface ObservabilityInput {
+  root: string;
+  state: string;
+  ports: DemoPorts;
+  metricsTargets: string[];
+  amqpUrl: string;
+  print: (line: string) => void;
+  stoppers: Array<() => Promise<void>>;
+  urls: Record<string, string>;
+  baseEnv: NodeJS.ProcessEnv;
+}
+
+async function startObservability(input: ObservabilityInput): Promise<void> {
+  const { root, state, ports, print, stoppers, urls, baseEnv } = input;
+  const brokerHost = new URL(input.amqpUrl).hostname;
+  const rabbit = await ensureRabbitmqPrometheus(brokerHost, print);
+  const rulesDir = path.join(root, 'alerts/rules');
+  const ruleFiles = existsSync(rulesDir)
+    ? (await readdir(rulesDir)).filter((f) => f.endsWith('.yml')).map((f) => path.join(rulesDir, f))
+    : [];
+  const promCfg = path.join(state, 'prometheus.yml');
+  await writeFile(
+    promCfg,
+    renderPrometheusConfig({
+      serviceTargets: input.metricsTargets,
+      ...(rabbit ? { rabbitmqTarget: `${brokerHost}:15692` } : {}),
+      ruleFiles,
+      alertmanagerTarget: `127.0.0.1:${ports.alertmanager}`,
+      interval: '5s',
+    }),
+  );
+  const amCfg = path.join(state, 'alertmanager.yml');
+  await writeFile(amCfg, await alertmanagerYaml(root, state, ports.pagerDutySink));
+
+  const spawned: ManagedProcess[] = [
+    new ManagedProcess({
+      name: 'prometheus',
+      command: BINARIES.prometheus.path,
+      args: [
+        `--config.file=${promCfg}`,
+        `--storage.tsdb.path=${path.join(state, 'prometheus')}`,
+        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+      ],
+      env: baseEnv,
+      logFile: path.join(state, 'logs', 'prometheus.log'),
+    }),
+    new ManagedProcess({
+      name: 'alertmanager',
+      command: BINARIES.alertmanager.path,
+      args: [
+        `--config.file=${amCfg}`,
+        `--storage.path=${path.join(state, 'alertmanager')}`,
+        `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+        '--cluster.listen-address=',
+      ],
+      env: baseEnv,
+      logFile: path.join(state, 'logs', 'alertmanager.log'),
+    }),
+  ];
+  const sink = path.join(root, 'testing/receivers/pagerduty-sink.ts');
+  if (existsSync(sink)) {
+    spawned.push(
+      new ManagedProcess({
+        name: 'pagerduty-sink',
+        command: process.execPath,
+        args: [sink, '--port', String(ports.pagerDutySink)],
+        env: baseEnv,
+        logFile: path.join(state, 'logs', 'pagerduty-sink.log'),
+      }),
+    );
+    urls['pages (PagerDuty sink)'] = path.join(state, 'logs', 'pagerduty-sink.log');
+  }
+  for (const p of spawned) p.start();
+  stoppers.push(async () => {
+    await Promise.all(spawned.map((p) => p.stop()));
+  });
+  await waitForReady(`http://127.0.0.1:${ports.prometheus}/-/ready`, 'prometheus', state);
+  await waitForReady(`http://127.0.0.1:${ports.alertmanager}/-/ready`, 'alertmanager', state);
+  urls.prometheus = `http://127.0.0.1:${ports.prometheus}/targets`;
+  urls.alerts = `http://127.0.0.1:${ports.prometheus}/alerts`;
+  urls.alertmanager = `http://127.0.0.1:${ports.alertmanager}`;
+}
