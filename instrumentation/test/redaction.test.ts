@@ -265,7 +265,7 @@ describe('redact', () => {
     expect(JSON.parse(JSON.stringify(copy)).error.message).toBe(`bad token=${REDACTED}`);
   });
 
-  test('summarises binary data, keeps Dates, Maps and Sets, and stringifies bigints', () => {
+  test('summarises binary data, keeps Dates, turns Maps into objects and Sets into arrays, and stringifies bigints', () => {
     const when = new Date('2024-11-25T00:00:00Z');
     const copy = redactor.redact({
       body: Buffer.from('password=hunter2'),
@@ -283,14 +283,8 @@ describe('redact', () => {
     expect(copy.bytes).toBe('[Binary: 4 bytes]');
     expect(copy.when).toEqual(when);
     expect(copy.when).not.toBe(when);
-    expect(copy.map).toEqual(
-      new Map<unknown, unknown>([
-        ['token', REDACTED],
-        ['id', 1],
-        [2, 'paid with ************1111'],
-      ]),
-    );
-    expect(copy.set).toEqual(new Set(['x', `secret=${REDACTED}`]));
+    expect(copy.map).toEqual({ token: REDACTED, id: 1, '2': 'paid with ************1111' });
+    expect(copy.set).toEqual(['x', `secret=${REDACTED}`]);
     expect(copy.big).toBe('12');
   });
 

@@ -29,7 +29,7 @@ export interface Redactor {
    * A deep copy of `value` with the values of sensitive keys replaced by `[REDACTED]`, secrets and
    * card numbers masked inside strings, and the result made serialisable: cycles become
    * `[Circular]`, depth past the limit `[Truncated]`, Errors plain `{ name, message, stack, ... }`
-   * objects, binary data a size note, bigints strings. The static type is kept for convenience;
+   * objects, Maps plain objects, Sets arrays, binary data a size note, bigints strings. The static type is kept for convenience;
    * those conversions are the exceptions to it. Never modifies `value`; never throws.
    */
   redact<T>(value: T): T;

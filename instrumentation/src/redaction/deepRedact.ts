@@ -3,8 +3,9 @@
  * which sensitive keys are masked and strings are scrubbed. The input is never modified. The copy
  * is shaped for a JSON log line: Errors become `{ name, message, stack, ...own fields }`, objects
  * with `toJSON` are copied through it, binary data becomes a size note, bigints become strings,
- * cycles become `[Circular]` and anything deeper than the limit `[Truncated]`. Maps, Sets and
- * Dates stay Maps, Sets and Dates.
+ * cycles become `[Circular]` and anything deeper than the limit `[Truncated]`. Maps become
+ * plain objects (keys turned into strings) and Sets arrays, since JSON would write both as `{}`;
+ * Dates stay Dates.
  */
 import { isCardNumber } from './cardNumbers.ts';
 import type { KeyMatcher } from './sensitiveKeys.ts';
@@ -87,7 +88,7 @@ class Walker {
       return `[Binary: ${value.byteLength} bytes]`;
     if (value instanceof Date) return new Date(value.getTime());
     if (value instanceof Map) return this.#map(value, depth);
-    if (value instanceof Set) return new Set([...value].map((item) => this.value(item, depth)));
+    if (value instanceof Set) return [...value].map((item) => this.value(item, depth));
     if (value instanceof Error) return this.#error(value, depth);
     if (!isPlainObject(value) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
       return this.value(
@@ -114,15 +115,11 @@ class Walker {
     return target;
   }
 
-  #map(map: Map<unknown, unknown>, depth: number): Map<unknown, unknown> {
-    const copy = new Map<unknown, unknown>();
-    for (const [key, item] of map) {
-      copy.set(
-        key,
-        typeof key === 'string' && this.#options.isSensitiveKey(key)
-          ? maskValue(item)
-          : this.value(item, depth),
-      );
+  #map(map: Map<unknown, unknown>, depth: number): Record<string, unknown> {
+    const copy: Record<string, unknown> = {};
+    for (const [rawKey, item] of map) {
+      const key = String(rawKey);
+      setOwn(copy, key, this.#options.isSensitiveKey(key) ? maskValue(item) : this.value(item, depth));
     }
     return copy;
   }
