@@ -14,6 +14,8 @@ export interface ProcessSpec {
   args: string[];
   env: NodeJS.ProcessEnv;
   logFile: string;
+  /** Working directory (default: the demo's). */
+  cwd?: string;
 }
 
 /** A supervised child. */

@@ -35,6 +35,10 @@ export interface DemoOptions {
   loadRatePerSecond?: number;
   /** OTLP endpoint for traces; without one, traces are not exported (no collector here). */
   otlpEndpoint?: string;
+  /** Where configs, data and logs go (default `<root>/.demo`). */
+  stateDir?: string;
+  /** Prefix of queue, exchange and Redis key names (default none: the documented names). */
+  namePrefix?: string;
   /** Environment the children inherit (PATH...); scripts pass `process.env`. */
   baseEnv?: NodeJS.ProcessEnv;
   /** Progress and notices (default: console.log). */
@@ -138,7 +142,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       : nodePorts,
   });
 
-  const state = path.join(root, '.demo');
+  const state = path.resolve(options.stateDir ?? path.join(root, '.demo'));
   await mkdir(path.join(state, 'logs'), { recursive: true });
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -160,6 +164,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       DATABASE_URL: databaseUrl,
       REDIS_URL: throughProxy(redisUrl, redisProxy.port),
       AMQP_URL: throughProxy(amqpUrl, amqpProxy.port),
+      ...(options.namePrefix
+        ? { AMQP_NAME_PREFIX: options.namePrefix, REDIS_KEY_PREFIX: `${options.namePrefix}faultline:` }
+        : {}),
     };
     const service = (name: string, script: string, env: Record<string, string>) => {
       const port = metricsPort++;
@@ -182,6 +189,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
             : { OTEL_TRACES_EXPORTER: 'none' }),
         },
         logFile: path.join(state, 'logs', `${name}.log`),
+        cwd: root,
       });
       processes.push(instance);
       instance.start();
