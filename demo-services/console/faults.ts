@@ -9,6 +9,7 @@ export type Fault =
   | { readonly kind: 'provider-down' }
   | { readonly kind: 'provider-slow' }
   | { readonly kind: 'provider-errors'; readonly rate: number }
+  | { readonly kind: 'provider-timeouts' }
   | { readonly kind: 'kill'; readonly service: string }
   | { readonly kind: 'redis-down' }
   | { readonly kind: 'broker-down' };
@@ -45,6 +46,12 @@ export const faultCatalogue: readonly FaultDescription[] = [
     title: 'Payment provider errors',
     effect: 'A share of charges is answered 500: retries absorb some, the rest are redelivered.',
     command: 'npm run chaos -- provider-errors <rate>',
+  },
+  {
+    kind: 'provider-timeouts',
+    title: 'Payment provider hangs',
+    effect: 'Charges are never answered: every call waits for the client timeout.',
+    command: 'npm run chaos -- provider-timeouts',
   },
   {
     kind: 'kill',

@@ -50,6 +50,12 @@ const BREAKER_STATES = new Set(['closed', 'open', 'half_open']);
 /** Queries that `PrometheusSource` runs, exported so tests and docs show them. */
 export const queries = {
   health: `up{${selectors.services}}`,
+  /**
+   * The `service` of each instance, from a series every instrumented process exports, over an
+   * hour so an instance that is down now keeps its name (the `up` series has no `service`
+   * unless the scrape config adds one).
+   */
+  serviceNames: `max by (instance, service) (last_over_time(process_start_time_seconds{${selectors.services}}[1h]))`,
   breakers: `${metrics.breakerState.name}{${selectors.services}} == 1`,
   workQueues: `max by (messaging_destination_name, state) (${metrics.messagingQueueDepth.name}{${selectors.workQueues}})`,
   deadLetterQueues: `max by (messaging_destination_name, state) (${metrics.messagingQueueDepth.name}{${selectors.deadLetterQueues}})`,
@@ -107,13 +113,13 @@ export class PrometheusSource {
 
   /** Every service instance Prometheus scrapes, up or down. */
   async health(): Promise<InstanceHealth[]> {
-    const samples = await this.query(queries.health);
-    return samples
-      .map((s) => ({
-        service: s.labels.service ?? s.labels.job ?? '',
-        instance: s.labels.instance ?? '',
-        up: s.value === 1,
-      }))
+    const [up, names] = await Promise.all([this.query(queries.health), this.query(queries.serviceNames)]);
+    const serviceOf = new Map(names.map((s) => [s.labels.instance, s.labels.service]));
+    return up
+      .map((s) => {
+        const instance = s.labels.instance ?? '';
+        return { service: s.labels.service ?? serviceOf.get(instance) ?? '', instance, up: s.value === 1 };
+      })
       .sort(byName);
   }
 
