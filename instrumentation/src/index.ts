@@ -19,6 +19,28 @@ export { getMetricsRegistry } from './metrics/getMetricsRegistry.ts';
 
 // Logs
 // (logs section: ECS format, Elasticsearch transport, redaction)
+export { ecsFormat, toEcsRecord, RELOCATED_META_FIELD, type EcsFormatOptions } from './logs/ecsFormat.ts';
+export {
+  ElasticsearchTransport,
+  type ElasticsearchDestination,
+  type ElasticsearchTransportOptions,
+} from './logs/ElasticsearchTransport.ts';
+export { ElasticsearchShipper, type ElasticsearchShipperDeps } from './logs/ElasticsearchShipper.ts';
+export type { Health as LogShippingHealth } from './logs/elasticsearch/ShipperHealth.ts';
+export type { BackoffOptions } from './logs/elasticsearch/backoff.ts';
+export {
+  WinstonInstrumentation,
+  SUPPORTED_WINSTON_VERSIONS,
+  type WinstonInstrumentationOptions,
+} from './logs/winstonInstrumentation.ts';
+export {
+  createRedactor,
+  REDACTED,
+  CIRCULAR,
+  TRUNCATED,
+  type Redactor,
+  type RedactorOptions,
+} from './redaction/createRedactor.ts';
 
 // Fault-tolerance signals
 // (fault-tolerance section: breakers, retries, messaging)

@@ -1,0 +1,143 @@
+/**
+ * Log correlation and shipping for winston 3 without touching the app's code. It patches
+ * winston's internal `lib/winston/logger.js` when it is loaded, which covers every logger
+ * (`createLogger`, `new Logger`, containers, children and the default `winston.info(...)`
+ * logger, which winston creates while loading). Winston loads that file with `require` even
+ * when the app imports winston from ESM, so require-in-the-middle sees it either way; the
+ * instrumentation must be enabled before winston is first loaded.
+ *
+ * - `Logger.prototype.write` (every record passes through it, before formats) gets `trace.id`,
+ *   `span.id` and `service.name` of the active span, when there is a valid one. Fields the app
+ *   set itself are kept. Outside a span it costs one `getActiveSpan()` and allocates nothing.
+ * - `Logger.prototype.configure` (the constructor calls it; it resets transports) gets one
+ *   {@link ElasticsearchTransport} for the shipper added after it, unless the logger already
+ *   ships to that shipper.
+ */
+import { trace } from '@opentelemetry/api';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+} from '@opentelemetry/instrumentation';
+import { logFields } from '../catalogue/index.ts';
+import type { ServiceIdentity } from '../config/types.ts';
+import type { Redactor } from '../redaction/createRedactor.ts';
+import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
+import type { ElasticsearchShipper } from './ElasticsearchShipper.ts';
+import { ElasticsearchTransport } from './ElasticsearchTransport.ts';
+
+/** Options of the {@link WinstonInstrumentation}. */
+export interface WinstonInstrumentationOptions {
+  /** Add `trace.id`, `span.id` and `service.name` to records written inside a span. */
+  readonly correlation: boolean;
+  readonly service: ServiceIdentity;
+  /** When given, every logger also ships its records here. */
+  readonly shipper?: ElasticsearchShipper;
+  readonly redactor: Redactor;
+}
+
+/** The versions of winston whose internals this instrumentation knows. */
+export const SUPPORTED_WINSTON_VERSIONS = ['>=3.0.0 <4'];
+
+type Write = (this: unknown, chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
+type Configure = (this: WinstonLogger, options?: unknown) => unknown;
+
+interface WinstonLogger {
+  readonly transports: readonly unknown[];
+  add(transport: unknown): unknown;
+}
+
+interface WinstonLoggerClass {
+  readonly prototype: { write: Write; configure: Configure };
+}
+
+/** Patches winston 3 loggers for correlation and Elasticsearch shipping (see the module comment). */
+export class WinstonInstrumentation extends InstrumentationBase {
+  readonly #options: WinstonInstrumentationOptions;
+
+  /** Creates and enables the instrumentation: winston loaded from now on is patched. */
+  constructor(options: WinstonInstrumentationOptions) {
+    // Enabled below, once the options are stored: patches must never run without them.
+    super(`${INSTRUMENTATION_SCOPE.name}/winston`, INSTRUMENTATION_SCOPE.version, { enabled: false });
+    this.#options = options;
+    this.enable();
+  }
+
+  protected override init(): InstrumentationNodeModuleDefinition {
+    return new InstrumentationNodeModuleDefinition(
+      'winston',
+      SUPPORTED_WINSTON_VERSIONS,
+      undefined,
+      undefined,
+      [
+        new InstrumentationNodeModuleFile(
+          'winston/lib/winston/logger.js',
+          SUPPORTED_WINSTON_VERSIONS,
+          (Logger: WinstonLoggerClass) => this.#patch(Logger),
+          (Logger?: WinstonLoggerClass) => this.#unpatch(Logger),
+        ),
+      ],
+    );
+  }
+
+  #patch(Logger: WinstonLoggerClass): WinstonLoggerClass {
+    if (this.#options.correlation) {
+      this._wrap(Logger.prototype, 'write', (original) =>
+        correlatedWrite(original, this.#options.service.name),
+      );
+    }
+    if (this.#options.shipper !== undefined) {
+      const attach = (logger: WinstonLogger) => this.#attachTransport(logger);
+      this._wrap(
+        Logger.prototype,
+        'configure',
+        (original) =>
+          function configureAndShip(this: WinstonLogger, options?: unknown) {
+            const result = original.call(this, options);
+            attach(this);
+            return result;
+          },
+      );
+    }
+    return Logger;
+  }
+
+  #unpatch(Logger: WinstonLoggerClass | undefined): void {
+    if (Logger === undefined) return;
+    this._unwrap(Logger.prototype, 'write');
+    this._unwrap(Logger.prototype, 'configure');
+  }
+
+  #attachTransport(logger: WinstonLogger): void {
+    const { shipper, service, redactor } = this.#options;
+    if (shipper === undefined) return;
+    try {
+      if (logger.transports.some((transport) => (transport as { shipper?: unknown }).shipper === shipper))
+        return;
+      logger.add(new ElasticsearchTransport({ shipper, service, redactor }));
+    } catch (error) {
+      this._diag.warn('could not add the Elasticsearch transport to a winston logger', error);
+    }
+  }
+}
+
+/** `write` that puts the active span's ids and the service name on the record first. */
+function correlatedWrite(original: Write, serviceName: string): Write {
+  return function correlated(this: unknown, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    const span = trace.getActiveSpan();
+    if (span !== undefined && chunk !== null && typeof chunk === 'object') {
+      const spanContext = span.spanContext();
+      if (trace.isSpanContextValid(spanContext)) {
+        try {
+          const info = chunk as Record<string, unknown>;
+          info[logFields.traceId] ??= spanContext.traceId;
+          info[logFields.spanId] ??= spanContext.spanId;
+          info[logFields.serviceName] ??= serviceName;
+        } catch {
+          // A frozen record is written as it is.
+        }
+      }
+    }
+    return original.call(this, chunk, encoding, callback);
+  };
+}
