@@ -61,6 +61,7 @@ export class WinstonInstrumentation extends InstrumentationBase {
     super(`${INSTRUMENTATION_SCOPE.name}/winston`, INSTRUMENTATION_SCOPE.version, { enabled: false });
     this.#options = options;
     this.enable();
+    this.setConfig({ ...this.getConfig(), enabled: true });
   }
 
   protected override init(): InstrumentationNodeModuleDefinition {
