@@ -4,11 +4,8 @@
  * processes instrumented only through `--import @faultline/instrumentation/register`; Redis and
  * RabbitMQ are reached through local TCP proxies that chaos can cut.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { listen, type RunningServer } from '../shared/httpServer.ts';
 import { startTcpProxy, type TcpProxy } from '../shared/tcpProxy.ts';
@@ -16,9 +13,9 @@ import { createControlApp } from './controlServer.ts';
 import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
 import { DEFAULT_PORTS, type DemoPorts } from './ports.ts';
-import { BINARIES, canConnect, checkPrerequisites } from './prerequisites.ts';
-import { renderPrometheusConfig } from './prometheusConfig.ts';
-import { waitUntil } from './waitUntil.ts';
+import { startObservability } from './observability.ts';
+import { BINARIES, checkPrerequisites } from './prerequisites.ts';
+import { waitForReady } from './waitUntil.ts';
 
 /** Options of {@link startDemo}; everything has the documented default. */
 export interface DemoOptions {
@@ -56,8 +53,6 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-const execFileAsync = promisify(execFile);
-
 function proxyTarget(url: string, fallbackPort: number): { host: string; port: number } {
   const parsed = new URL(url);
   return { host: parsed.hostname, port: Number(parsed.port || fallbackPort) };
@@ -68,50 +63,6 @@ function throughProxy(url: string, port: number): string {
   parsed.hostname = '127.0.0.1';
   parsed.port = String(port);
   return parsed.toString();
-}
-
-/** Turns RabbitMQ's Prometheus plugin on if possible; returns whether it answers. */
-async function ensureRabbitmqPrometheus(host: string, print: (line: string) => void): Promise<boolean> {
-  if (await canConnect(host, 15692)) return true;
-  if (process.getuid?.() !== 0 || !existsSync('/usr/sbin/rabbitmq-plugins')) {
-    print('RabbitMQ Prometheus plugin is off and cannot be enabled from here (needs root): no rabbitmq job.');
-    return false;
-  }
-  try {
-    await execFileAsync('rabbitmq-plugins', ['enable', 'rabbitmq_prometheus'], { timeout: 60_000 });
-    await waitUntil(() => canConnect(host, 15692), 15_000);
-    return true;
-  } catch (error) {
-    print(
-      `Could not enable RabbitMQ's Prometheus plugin (${(error as Error).message.split('\n')[0]}): no rabbitmq job.`,
-    );
-    return false;
-  }
-}
-
-async function alertmanagerYaml(root: string, state: string, sinkPort: number): Promise<string> {
-  const keyFile = path.join(state, 'pagerduty-routing-key');
-  await writeFile(keyFile, 'faultline-demo-routing-key\n');
-  const modulePath = path.join(root, 'alerts/src/alertmanager.ts');
-  if (existsSync(modulePath)) {
-    const { renderAlertmanagerConfig } = (await import(modulePath)) as {
-      renderAlertmanagerConfig: (options: Record<string, string>) => string;
-    };
-    return renderAlertmanagerConfig({
-      routingKeyFile: keyFile,
-      pagerDutyUrl: `http://127.0.0.1:${sinkPort}/v2/enqueue`,
-      heartbeatUrl: `http://127.0.0.1:${sinkPort}/heartbeat`,
-      warningWebhookUrl: `http://127.0.0.1:${sinkPort}/warnings`,
-    });
-  }
-  // Minimal fallback until alerts/src/alertmanager.ts exists.
-  return [
-    'route: { receiver: pager }',
-    'receivers:',
-    `  - name: pager`,
-    `    pagerduty_configs: [{ routing_key_file: ${JSON.stringify(keyFile)}, url: "http://127.0.0.1:${sinkPort}/v2/enqueue" }]`,
-    '',
-  ].join('\n');
 }
 
 /** Starts the demo; rejects with a PrerequisiteError naming everything missing. */
@@ -270,10 +221,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       '127.0.0.1',
     );
     stoppers.push(() => control.close());
-    await writeFile(
-      path.join(state, 'control.json'),
-      JSON.stringify({ url: `http://127.0.0.1:${control.port}` }),
-    );
+    const controlFile = path.join(state, 'control.json');
+    await writeFile(controlFile, JSON.stringify({ url: `http://127.0.0.1:${control.port}` }));
+    stoppers.push(() => rm(controlFile, { force: true }));
 
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on('error', () => undefined);
@@ -283,95 +233,4 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     await stop();
     throw error;
   }
-}
-
-async function waitForReady(url: string, name: string, state: string): Promise<void> {
-  await waitUntil(async () => (await fetch(url).catch(() => undefined))?.status === 200, 30_000).catch(() => {
-    throw new Error(
-      `${name} did not become ready at ${url} within 30 s; see ${path.join(state, 'logs', `${name}.log`)}`,
-    );
-  });
-}
-
-interface ObservabilityInput {
-  root: string;
-  state: string;
-  ports: DemoPorts;
-  metricsTargets: string[];
-  amqpUrl: string;
-  print: (line: string) => void;
-  stoppers: Array<() => Promise<void>>;
-  urls: Record<string, string>;
-  baseEnv: NodeJS.ProcessEnv;
-}
-
-async function startObservability(input: ObservabilityInput): Promise<void> {
-  const { root, state, ports, print, stoppers, urls, baseEnv } = input;
-  const brokerHost = new URL(input.amqpUrl).hostname;
-  const rabbit = await ensureRabbitmqPrometheus(brokerHost, print);
-  const rulesDir = path.join(root, 'alerts/rules');
-  const ruleFiles = existsSync(rulesDir)
-    ? (await readdir(rulesDir)).filter((f) => f.endsWith('.yml')).map((f) => path.join(rulesDir, f))
-    : [];
-  const promCfg = path.join(state, 'prometheus.yml');
-  await writeFile(
-    promCfg,
-    renderPrometheusConfig({
-      serviceTargets: input.metricsTargets,
-      ...(rabbit ? { rabbitmqTarget: `${brokerHost}:15692` } : {}),
-      ruleFiles,
-      alertmanagerTarget: `127.0.0.1:${ports.alertmanager}`,
-      interval: '5s',
-    }),
-  );
-  const amCfg = path.join(state, 'alertmanager.yml');
-  await writeFile(amCfg, await alertmanagerYaml(root, state, ports.pagerDutySink));
-
-  const spawned: ManagedProcess[] = [
-    new ManagedProcess({
-      name: 'prometheus',
-      command: BINARIES.prometheus.path,
-      args: [
-        `--config.file=${promCfg}`,
-        `--storage.tsdb.path=${path.join(state, 'prometheus')}`,
-        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
-      ],
-      env: baseEnv,
-      logFile: path.join(state, 'logs', 'prometheus.log'),
-    }),
-    new ManagedProcess({
-      name: 'alertmanager',
-      command: BINARIES.alertmanager.path,
-      args: [
-        `--config.file=${amCfg}`,
-        `--storage.path=${path.join(state, 'alertmanager')}`,
-        `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
-        '--cluster.listen-address=',
-      ],
-      env: baseEnv,
-      logFile: path.join(state, 'logs', 'alertmanager.log'),
-    }),
-  ];
-  const sink = path.join(root, 'testing/receivers/pagerduty-sink.ts');
-  if (existsSync(sink)) {
-    spawned.push(
-      new ManagedProcess({
-        name: 'pagerduty-sink',
-        command: process.execPath,
-        args: [sink, '--port', String(ports.pagerDutySink)],
-        env: baseEnv,
-        logFile: path.join(state, 'logs', 'pagerduty-sink.log'),
-      }),
-    );
-    urls['pages (PagerDuty sink)'] = path.join(state, 'logs', 'pagerduty-sink.log');
-  }
-  for (const p of spawned) p.start();
-  stoppers.push(async () => {
-    await Promise.all(spawned.map((p) => p.stop()));
-  });
-  await waitForReady(`http://127.0.0.1:${ports.prometheus}/-/ready`, 'prometheus', state);
-  await waitForReady(`http://127.0.0.1:${ports.alertmanager}/-/ready`, 'alertmanager', state);
-  urls.prometheus = `http://127.0.0.1:${ports.prometheus}/targets`;
-  urls.alerts = `http://127.0.0.1:${ports.prometheus}/alerts`;
-  urls.alertmanager = `http://127.0.0.1:${ports.alertmanager}`;
 }

@@ -1,4 +1,5 @@
 /** Polls an async condition until it holds or the deadline passes (no fixed sleeps). */
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** Resolves once `condition` resolves true; rejects after `timeoutMs`. */
@@ -12,4 +13,13 @@ export async function waitUntil(
     if (Date.now() >= deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await delay(intervalMs);
   }
+}
+
+/** Waits for `url` to answer 200, naming the log to read when it does not. */
+export async function waitForReady(url: string, name: string, state: string): Promise<void> {
+  await waitUntil(async () => (await fetch(url).catch(() => undefined))?.status === 200, 30_000).catch(() => {
+    throw new Error(
+      `${name} did not become ready at ${url} within 30 s; see ${path.join(state, 'logs', `${name}.log`)}`,
+    );
+  });
 }
