@@ -1,5 +1,6 @@
 /** The demo's pure decisions, without I/O. */
 import { reconnectDelayMs } from '../shared/amqpSession.ts';
+import { ConfigError, paymentServiceConfig } from '../shared/config.ts';
 import { requestHash, validateOrderRequest } from '../shared/orderRequest.ts';
 import { renderHaproxyConfig } from '../demo/haproxyConfig.ts';
 import { renderPrometheusConfig } from '../demo/prometheusConfig.ts';
@@ -96,4 +97,10 @@ test('Prometheus scrapes every service as faultline-services and RabbitMQ only w
   expect(renderPrometheusConfig({ ...input, rabbitmqTarget: '127.0.0.1:15692' })).toContain(
     'job_name: rabbitmq',
   );
+});
+
+test('a wrong configuration value fails with one message naming the variable', () => {
+  expect(() => paymentServiceConfig({ PREFETCH: 'many' })).toThrow(ConfigError);
+  expect(() => paymentServiceConfig({ PREFETCH: 'many' })).toThrow(/PREFETCH/);
+  expect(paymentServiceConfig({}).amqpUrl).toBe('amqp://guest:guest@127.0.0.1:5672');
 });

@@ -4,7 +4,7 @@
  * on accepted-order counts, not on timers. At the end every accepted order is paid or failed
  * with a reason, and PostgreSQL, the provider's ledger and the metrics agree.
  */
-import { getMetricsRegistry } from '@faultline/instrumentation';
+import { getMetricsRegistry, metrics } from '@faultline/instrumentation';
 import { LoadGenerator } from '../load-generator/loadGenerator.ts';
 import { HEALTHY } from '../payment-provider/faults.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -35,6 +35,8 @@ async function snapshot() {
     created: await counterSum('demo_orders_created_total', '', undefined),
     paid: await counterSum('demo_payments_total', 'outcome', 'paid'),
     failed: await counterSum('demo_payments_total', 'outcome', 'failed'),
+    breakerOpened: await counterSum(metrics.breakerTransitions.name, 'to', 'open'),
+    degradedReads: await counterSum(metrics.cacheRequests.name, 'outcome', 'degraded'),
   };
 }
 
@@ -112,6 +114,9 @@ test('under load with faults injected and cleared, every order ends paid or fail
     paid: after.paid - before.paid,
     failed: after.failed - before.failed,
   }).toEqual({ created: orders.length, paid: paid.length, failed: failed.length });
+  // The faults did bite: the breaker opened and reads were served degraded.
+  expect(after.breakerOpened - before.breakerOpened).toBeGreaterThan(0);
+  expect(after.degradedReads - before.degradedReads).toBeGreaterThan(0);
   expect(new Set(failed.map((o) => o.failure_reason))).toEqual(
     new Set(failed.length ? ['card_declined'] : []),
   );
