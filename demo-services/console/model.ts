@@ -91,7 +91,8 @@ export interface PageModel {
     ready: number;
     unacked: number;
     deadLetter: boolean;
-    kind: 'work' | 'dead-letter';
+    /** CSS class of the row: dead letters waiting are an alarm. */
+    rowClass: 'queue' | 'queue-dead-letter' | 'queue-dead-letter queue-alarm';
   }>;
   readonly deadLetters: number;
   readonly alerts: SectionView<AlertRow>;
@@ -222,7 +223,11 @@ export function pageModel(state: ConsoleState, bases: LinkBases): PageModel {
   }));
   const queues = view(state.queues, (q) => ({
     ...q,
-    kind: q.deadLetter ? ('dead-letter' as const) : ('work' as const),
+    rowClass: !q.deadLetter
+      ? ('queue' as const)
+      : q.ready + q.unacked > 0
+        ? ('queue-dead-letter queue-alarm' as const)
+        : ('queue-dead-letter' as const),
   }));
   return {
     readAt: time(state.readAt),
