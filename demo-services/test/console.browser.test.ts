@@ -4,8 +4,9 @@
  * HAProxy, Prometheus, Alertmanager), on free ports and names of its own, with the console
  * started as the demo starts it (`startConsole` with `demoChaos`). The test clicks what a
  * presenter clicks: place an order and see it paid, inject provider-down, see the breaker
- * open (read from Prometheus) while new orders stay pending, reset, and see them paid.
- * Screenshots go to demo-services/console/screenshots/.
+ * open (read from Prometheus) while new orders stay pending, reset, and see them paid; and,
+ * with script off, confirm a fault on the confirmation page. Screenshots go to
+ * demo-services/console/screenshots/.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -174,3 +175,23 @@ test('a presenter places an order, takes the provider down, sees the breaker ope
   for (const orderId of during) await orderRow(orderId, 'paid').waitFor({ timeout: LIVE_TIMEOUT_MS });
   await page.screenshot({ path: path.join(SCREENSHOTS, 'console-recovered.png'), fullPage: true });
 }, 240_000);
+
+test('without script, a fault is confirmed on a page of its own, then injected and cleared', async () => {
+  if (!browser || !consoleServer) throw new Error('the console did not start');
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  try {
+    const plain = await context.newPage();
+    await plain.goto(consoleServer.url);
+    await plain.locator('tr[data-fault="provider-slow"] button.inject').click();
+    await plain.locator('[data-question]').filter({ hasText: 'Inject the fault "provider-slow"?' }).waitFor();
+    await plain.locator('[data-confirm-button]').click();
+    await plain.locator('tr[data-fault="provider-slow"][data-state="active"]').waitFor();
+
+    await plain.locator('tr[data-fault="provider-slow"] button.clear').click();
+    await plain.locator('[data-question]').filter({ hasText: 'Clear the fault "provider-slow"?' }).waitFor();
+    await plain.locator('[data-confirm-button]').click();
+    await plain.locator('tr[data-fault="provider-slow"][data-state="inactive"]').waitFor();
+  } finally {
+    await context.close();
+  }
+});
