@@ -195,6 +195,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       control: `http://127.0.0.1:${ports.control}/status`,
       logs: path.join(state, 'logs'),
     };
+    // Before Prometheus, so its metrics port is among the scrape targets.
+    if (options.load ?? true) {
+      service('load-generator', 'load-generator', {
+        TARGET_URL: lbUrl,
+        RATE_PER_SECOND: String(options.loadRatePerSecond ?? 4),
+      });
+    }
+
     if (observability)
       await startObservability({
         root,
@@ -207,13 +215,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         urls,
         baseEnv,
       });
-
-    if (options.load ?? true) {
-      service('load-generator', 'load-generator', {
-        TARGET_URL: lbUrl,
-        RATE_PER_SECOND: String(options.loadRatePerSecond ?? 4),
-      });
-    }
 
     const control: RunningServer = await listen(
       createControlApp({ providerUrl, redisProxy, amqpProxy, processes }),
