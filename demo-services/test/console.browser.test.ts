@@ -4,7 +4,8 @@
  * HAProxy, Prometheus, Alertmanager), on free ports and names of its own, with the console
  * started as the demo starts it (`startConsole` with `demoChaos`). The test clicks what a
  * presenter clicks: place an order and see it paid, inject provider-down, see the breaker
- * open (read from Prometheus) while new orders stay pending, reset, and see them paid; and,
+ * open (read from Prometheus) while new orders stay pending and CircuitBreakerOpen would have
+ * paged (read from Alertmanager), reset, and see them paid; and,
  * with script off, confirm a fault on the confirmation page. Screenshots go to
  * demo-services/console/screenshots/.
  */
@@ -26,6 +27,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve('demo-services/console/screenshots');
 /** Prometheus scrapes the demo every 5 s; payments are redelivered every 2 s. */
 const LIVE_TIMEOUT_MS = 60_000;
+/** CircuitBreakerOpen's `for: 30s`, plus scrape and evaluation every 5 s. */
+const ALERT_TIMEOUT_MS = 90_000;
 
 const prefix = `console${randomBytes(3).toString('hex')}.`;
 const databaseUrl = `postgres://postgres@127.0.0.1:5432/faultline_${prefix.replace('.', '')}`;
@@ -57,7 +60,9 @@ beforeAll(async () => {
     namePrefix: prefix,
     stateDir,
     load: false,
-    baseEnv: process.env,
+    // A long outage must not exhaust the delivery budget (and dead-letter the orders) while the
+    // test waits for the alert; every other setting is the demo's own.
+    baseEnv: { ...process.env, MAX_DELIVERIES: '1000' },
     print: () => undefined,
     ports,
   });
@@ -140,7 +145,7 @@ async function placeOrders(count: number): Promise<string[]> {
   return placed;
 }
 
-test('a presenter places an order, takes the provider down, sees the breaker open and orders pending, resets, and sees them paid', async () => {
+test('a presenter places an order, takes the provider down, sees the breaker open, orders pending and the page, resets, and sees them paid', async () => {
   if (!consoleServer) throw new Error('the console did not start');
   await page.goto(consoleServer.url);
   await page.locator('[data-demo-mode]').filter({ hasText: 'on' }).waitFor();
@@ -162,6 +167,13 @@ test('a presenter places an order, takes the provider down, sees the breaker ope
     .locator('[data-breaker="payment-provider"][data-breaker-state="open"]')
     .first()
     .waitFor({ timeout: LIVE_TIMEOUT_MS });
+  for (const orderId of during) await orderRow(orderId, 'pending').waitFor();
+
+  // The breaker stays open past the rule's 30 s: CircuitBreakerOpen fires in Alertmanager and,
+  // critical and routed to the pager, is shown as would-have-paged with its runbook.
+  const paged = page.locator('[data-paged-alert="CircuitBreakerOpen"]').first();
+  await paged.waitFor({ timeout: ALERT_TIMEOUT_MS });
+  expect(await paged.locator('a').getAttribute('href')).toMatch(/\/runbooks\/CircuitBreakerOpen\.md$/);
   for (const orderId of during) await orderRow(orderId, 'pending').waitFor();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'console-provider-down.png'), fullPage: true });
 
