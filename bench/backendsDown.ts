@@ -25,10 +25,11 @@ export interface BackendsRun {
   readonly rss: readonly RssSample[];
   /** Seconds into the window when the trace queue first reached capacity (undefined: never). */
   readonly bufferFullAtS: number | undefined;
-  /** RSS change from the first to the second half of the time after the buffer filled (MiB). */
-  readonly rssGrowthAfterFullMiB: number | undefined;
-  /** Least-squares RSS slope after the buffer filled (MiB per minute). */
-  readonly rssSlopeAfterFullMiBPerMin: number | undefined;
+  /** RSS change over the second half of the window: last quarter's median minus the second quarter's (MiB). */
+  readonly rssGrowthSecondHalfMiB: number | undefined;
+  readonly rssEndMiB: number;
+  /** Least-squares RSS slope over the second half of the window (MiB per minute). */
+  readonly rssSlopeSecondHalfMiBPerMin: number | undefined;
   readonly selfTelemetry: SelfTelemetry | undefined;
 }
 
@@ -38,8 +39,11 @@ export interface BackendsSummary {
   readonly throughputDown: number;
   /** Paired per round, then the median. */
   readonly throughputRatio: number;
-  readonly rssGrowthAfterFullMiB: number | undefined;
-  readonly rssSlopeAfterFullMiBPerMin: number | undefined;
+  /** Largest second-half RSS growth of the down runs (MiB). */
+  readonly rssGrowthSecondHalfMiB: number | undefined;
+  readonly rssSlopeSecondHalfMiBPerMin: number | undefined;
+  /** Down run's final RSS minus its round's healthy run's (median over rounds, MiB). */
+  readonly rssEndDownMinusHealthyMiB: number;
   readonly droppedQueueFull: number;
   readonly droppedExportFailed: number;
   readonly exportFailures: number;
@@ -108,7 +112,7 @@ async function runOnce(
     });
     await Promise.all(scrapes);
     const selfTelemetry = await scrapeSelfTelemetry(metricsUrl);
-    const growth = rssAfter(m.rss, bufferFullAtS ?? (state === 'down' ? 0 : undefined));
+    const growth = secondHalfGrowth(m.rss);
     return {
       state,
       round,
@@ -117,8 +121,9 @@ async function runOnce(
       errors: m.errors + m.non2xx,
       rss: m.rss.map((s) => ({ t: Math.round(s.t * 10) / 10, mib: Math.round(s.mib * 10) / 10 })),
       bufferFullAtS,
-      rssGrowthAfterFullMiB: growth?.growth,
-      rssSlopeAfterFullMiBPerMin: growth?.slope,
+      rssGrowthSecondHalfMiB: growth?.growth,
+      rssSlopeSecondHalfMiBPerMin: growth?.slope,
+      rssEndMiB: m.rssEndMiB,
       selfTelemetry,
     };
   } finally {
@@ -126,18 +131,20 @@ async function runOnce(
   }
 }
 
-/** RSS growth between the two halves of the samples after `fromS`, and the slope over them. */
-function rssAfter(
-  rss: readonly RssSample[],
-  fromS: number | undefined,
-): { growth: number; slope: number } | undefined {
-  if (fromS === undefined) return undefined;
-  const after = rss.filter((s) => s.t >= fromS);
-  if (after.length < 4) return undefined;
-  const half = Math.floor(after.length / 2);
+/**
+ * RSS growth over the second half of the window. V8 sizes its heap in steps during the first
+ * seconds under load (healthy runs show the same step), so the first half is the ramp and the
+ * second half shows whether anything keeps growing.
+ */
+function secondHalfGrowth(rss: readonly RssSample[]): { growth: number; slope: number } | undefined {
+  if (rss.length < 8) return undefined;
+  const quarter = Math.floor(rss.length / 4);
+  const second = rss.slice(quarter, 2 * quarter).map((s) => s.mib);
+  const last = rss.slice(rss.length - quarter).map((s) => s.mib);
+  const half = rss.slice(2 * quarter);
   return {
-    growth: median(after.slice(half).map((s) => s.mib)) - median(after.slice(0, half).map((s) => s.mib)),
-    slope: slope(after.map((s) => ({ x: s.t / 60, y: s.mib }))),
+    growth: median(last) - median(second),
+    slope: slope(half.map((s) => ({ x: s.t / 60, y: s.mib }))),
   };
 }
 
@@ -171,16 +178,18 @@ export function summariseBackendsDown(runs: readonly BackendsRun[]): BackendsSum
   const healthy = runs.filter((r) => r.state === 'healthy');
   const down = runs.filter((r) => r.state === 'down');
   const healthyByRound = new Map(healthy.map((r) => [r.round, r.throughput]));
-  const growths = down.map((r) => r.rssGrowthAfterFullMiB).filter((g): g is number => g !== undefined);
-  const slopes = down.map((r) => r.rssSlopeAfterFullMiBPerMin).filter((g): g is number => g !== undefined);
+  const growths = down.map((r) => r.rssGrowthSecondHalfMiB).filter((g): g is number => g !== undefined);
+  const slopes = down.map((r) => r.rssSlopeSecondHalfMiBPerMin).filter((g): g is number => g !== undefined);
+  const healthyEnd = new Map(healthy.map((r) => [r.round, r.rssEndMiB]));
   const sum = (name: string, labels: string[] = []): number =>
     down.reduce((total, r) => total + sumSeries(r.selfTelemetry, name, labels), 0);
   return {
     throughputHealthy: median(healthy.map((r) => r.throughput)),
     throughputDown: median(down.map((r) => r.throughput)),
     throughputRatio: median(down.map((r) => ratio(r.throughput, healthyByRound.get(r.round) ?? Number.NaN))),
-    rssGrowthAfterFullMiB: growths.length ? Math.max(...growths) : undefined,
-    rssSlopeAfterFullMiBPerMin: slopes.length ? Math.max(...slopes) : undefined,
+    rssGrowthSecondHalfMiB: growths.length ? Math.max(...growths) : undefined,
+    rssSlopeSecondHalfMiBPerMin: slopes.length ? Math.max(...slopes) : undefined,
+    rssEndDownMinusHealthyMiB: median(down.map((r) => r.rssEndMiB - (healthyEnd.get(r.round) ?? Number.NaN))),
     droppedQueueFull: sum('faultline_telemetry_dropped_total', ['reason="queue_full"']),
     droppedExportFailed: sum('faultline_telemetry_dropped_total', ['reason="export_failed"']),
     exportFailures: sum('faultline_telemetry_export_failures_total'),

@@ -19,6 +19,8 @@ export interface BenchConfig {
   readonly rounds: number;
   /** autocannon connections (BENCH_CONNECTIONS). */
   readonly connections: number;
+  /** Requests in flight per connection (BENCH_PIPELINING); see run.ts for why it is not 1. */
+  readonly pipelining: number;
   /** Seconds under load of each backends-down/healthy run (BENCH_DOWN_DURATION_S). */
   readonly downDurationS: number;
   /** Rounds of the backends-down pair (BENCH_DOWN_ROUNDS). */
@@ -76,13 +78,14 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
   const pin = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && hasTaskset();
   return {
     quick,
-    durationS: positive('BENCH_DURATION_S', quick ? 1 : 10),
+    durationS: positive('BENCH_DURATION_S', quick ? 1 : 6),
     warmupS: positive('BENCH_WARMUP_S', quick ? 0.5 : 2),
-    rounds: Math.round(positive('BENCH_ROUNDS', quick ? 1 : 3)),
+    rounds: Math.round(positive('BENCH_ROUNDS', quick ? 1 : 4)),
     connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
-    downDurationS: positive('BENCH_DOWN_DURATION_S', quick ? 2 : 20),
+    pipelining: Math.round(positive('BENCH_PIPELINING', 1)),
+    downDurationS: positive('BENCH_DOWN_DURATION_S', quick ? 2 : 15),
     downRounds: Math.round(positive('BENCH_DOWN_ROUNDS', quick ? 1 : 2)),
-    demoDurationS: positive('BENCH_DEMO_DURATION_S', quick ? 2 : 15),
+    demoDurationS: positive('BENCH_DEMO_DURATION_S', quick ? 2 : 10),
     parts: parseParts(argValue(argv, '--only')),
     outFile: argValue(argv, '--out') ?? defaultOutFile,
     updateReadme: !quick && !argv.includes('--no-readme'),

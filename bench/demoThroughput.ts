@@ -1,97 +1,46 @@
 /**
- * Part 3, demo throughput: orders per second accepted by the gateway and paid through the whole
- * demo (gateway → PostgreSQL → outbox → RabbitMQ → payment-service → provider), with the p99 of
- * acceptance, healthy and with the payment provider down. It drives the demo's own
- * `startDemo(options)` (found under demo-services/demo/ or demo-services/scripts/); until that
- * exists the part reports itself as skipped.
- *
- * What is expected of the handle `startDemo` resolves with (read defensively, so small naming
- * differences do not break the bench): a gateway URL (`gatewayUrl` or `urls.gateway`), the
- * provider's URL (`providerUrl`, `provider.url` or `urls.provider`; its `PUT /admin/faults`
- * takes `{ "down": true }`), optionally `statusCounts()` → `{ paid }`, and `stop()`.
+ * Part 3, demo throughput: orders per second accepted by the load balancer and paid through the
+ * whole demo (HAProxy → gateways → order-service → PostgreSQL → outbox → RabbitMQ →
+ * payment-services → provider simulator), with the p99 of acceptance, healthy and with the
+ * provider down. It starts the real demo through `startDemo` (every service instrumented with
+ * Faultline, traces to the bench's sink) on free ports, its own database, queue and key names,
+ * and removes all of them afterwards.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { freePort } from './appProcess.ts';
 
 /** One scenario's figures. */
 export interface DemoScenario {
   readonly name: 'healthy' | 'provider down';
   readonly acceptedPerSecond: number;
   readonly acceptP99Ms: number;
-  /** Orders that reached `paid` during the window, per second (undefined: not observable). */
-  readonly paidPerSecond: number | undefined;
+  /** Orders that reached `paid` during the window, per second. */
+  readonly paidPerSecond: number;
+  /** Orders still pending at the end of the window. */
+  readonly pendingAtEnd: number;
   readonly errors: number;
 }
 
 /** Part 3's outcome. */
 export type DemoResult =
   | { readonly status: 'skipped'; readonly reason: string }
-  | { readonly status: 'ran'; readonly module: string; readonly scenarios: readonly DemoScenario[] };
+  | { readonly status: 'ran'; readonly scenarios: readonly DemoScenario[] };
 
-interface DemoHandle {
-  readonly gatewayUrl: string;
-  readonly providerUrl: string | undefined;
-  paidCount(): Promise<number | undefined>;
-  stop(): Promise<void>;
-}
+type StartDemoModule = typeof import('../demo-services/demo/startDemo.ts');
+type RunningDemo = Awaited<ReturnType<StartDemoModule['startDemo']>>;
 
-type StartDemo = (options: Record<string, unknown>) => Promise<Record<string, unknown>>;
+const PG_ROOT = 'postgres://postgres@127.0.0.1:5432';
 
-const DEFINITION = /export\s+(async\s+function|function|const)\s+startDemo\b/;
-
-/** The module exporting `startDemo`, if the demo has one yet. */
-export function findStartDemo(root: string): string | undefined {
-  for (const dir of ['demo-services/demo', 'demo-services/scripts']) {
-    const full = join(root, dir);
-    if (!existsSync(full)) continue;
-    for (const name of readdirSync(full)) {
-      if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
-      if (DEFINITION.test(readFileSync(join(full, name), 'utf8'))) return join(full, name);
-    }
-  }
-  return undefined;
-}
-
-function pick(object: Record<string, unknown>, paths: string[]): string | undefined {
-  for (const path of paths) {
-    let value: unknown = object;
-    for (const key of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
-    if (typeof value === 'string') return value;
-  }
-  return undefined;
-}
-
-function adapt(raw: Record<string, unknown>): DemoHandle {
-  const gatewayUrl = pick(raw, ['gatewayUrl', 'urls.gateway', 'gateway.url']);
-  if (gatewayUrl === undefined)
-    throw new Error('startDemo() resolved without a gateway URL (gatewayUrl or urls.gateway)');
-  const statusCounts = raw.statusCounts as (() => Promise<{ paid?: number }>) | undefined;
-  const stop = raw.stop as (() => Promise<void>) | undefined;
-  return {
-    gatewayUrl,
-    providerUrl: pick(raw, ['providerUrl', 'provider.url', 'urls.provider', 'urls.paymentProvider']),
-    paidCount: async () => (statusCounts ? (await statusCounts.call(raw)).paid : undefined),
-    stop: async () => stop?.call(raw),
-  };
-}
-
-async function setProviderDown(handle: DemoHandle, down: boolean): Promise<void> {
-  if (handle.providerUrl === undefined) throw new Error('startDemo() handle has no provider URL');
-  const response = await fetch(`${handle.providerUrl}/admin/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ down }),
-  });
-  if (!response.ok) throw new Error(`provider fault switch answered ${response.status}`);
-}
-
-function placeOrders(gatewayUrl: string, durationS: number, connections: number): Promise<autocannon.Result> {
+function placeOrders(apiUrl: string, durationS: number, connections: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
-        url: `${gatewayUrl}/api/orders`,
+        url: `${apiUrl}/api/orders`,
         method: 'POST',
         connections,
         duration: durationS,
@@ -108,51 +57,126 @@ function placeOrders(gatewayUrl: string, durationS: number, connections: number)
   });
 }
 
+async function counts(demo: RunningDemo): Promise<{ paid: number; pending: number }> {
+  const { rows } = await demo.pool.query<{ paid: string; pending: string }>(
+    "SELECT count(*) FILTER (WHERE status = 'paid') AS paid, count(*) FILTER (WHERE status = 'pending') AS pending FROM orders",
+  );
+  return { paid: Number(rows[0]?.paid ?? 0), pending: Number(rows[0]?.pending ?? 0) };
+}
+
+async function setProviderDown(demo: RunningDemo, down: boolean): Promise<void> {
+  const url = demo.urls['payment-provider admin'];
+  if (url === undefined) throw new Error('the demo did not report its payment-provider admin URL');
+  const response = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ down }),
+  });
+  if (!response.ok) throw new Error(`provider fault switch answered ${response.status}`);
+}
+
 async function scenario(
-  handle: DemoHandle,
+  demo: RunningDemo,
   name: DemoScenario['name'],
   durationS: number,
   connections: number,
 ): Promise<DemoScenario> {
-  await setProviderDown(handle, name === 'provider down');
-  const paidBefore = await handle.paidCount();
-  const result = await placeOrders(handle.gatewayUrl, durationS, connections);
-  const paidAfter = await handle.paidCount();
-  const accepted = result['2xx'] ?? 0;
+  await setProviderDown(demo, name === 'provider down');
+  const before = await counts(demo);
+  const result = await placeOrders(demo.urls.api!, durationS, connections);
+  const after = await counts(demo);
   return {
     name,
-    acceptedPerSecond: accepted / result.duration,
+    acceptedPerSecond: (result['2xx'] ?? 0) / result.duration,
     acceptP99Ms: result.latency.p99,
-    paidPerSecond:
-      paidBefore === undefined || paidAfter === undefined
-        ? undefined
-        : (paidAfter - paidBefore) / result.duration,
+    paidPerSecond: (after.paid - before.paid) / result.duration,
+    pendingAtEnd: after.pending,
     errors: result.errors + result.non2xx,
   };
 }
 
-/** Runs both scenarios against a fresh demo; skipped when the demo has no `startDemo` yet. */
-export async function runDemoThroughput(
-  root: string,
-  durationS: number,
-  connections = 10,
-): Promise<DemoResult> {
-  const module = findStartDemo(root);
-  if (module === undefined) {
-    return { status: 'skipped', reason: 'demo-services has no startDemo() under demo/ or scripts/ yet' };
-  }
-  const { startDemo } = (await import(pathToFileURL(module).href)) as { startDemo?: StartDemo };
-  if (typeof startDemo !== 'function')
-    return { status: 'skipped', reason: `${module} does not export startDemo` };
-  const handle = adapt(await startDemo({}));
+/** Deletes the demo's queues, exchanges and Redis keys (its database is dropped separately). */
+async function removeNames(root: string, prefix: string): Promise<void> {
+  const { topology } = (await import(
+    pathToFileURL(join(root, 'demo-services/shared/topology.ts')).href
+  )) as typeof import('../demo-services/shared/topology.ts');
+  const { default: amqp } = await import('amqplib');
+  const { Redis } = await import('ioredis');
+  const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+  const channel = await connection.createChannel();
+  const names = topology(prefix);
+  for (const queue of [names.queue, names.retryQueue, names.deadLetterQueue])
+    await channel.deleteQueue(queue);
+  for (const exchange of [names.exchange, names.deadLetterExchange]) await channel.deleteExchange(exchange);
+  await connection.close();
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}
+
+/** Options of {@link runDemoThroughput}. */
+export interface DemoRunOptions {
+  readonly root: string;
+  readonly durationS: number;
+  readonly otlpUrl: string;
+  readonly connections?: number;
+  readonly log: (line: string) => void;
+}
+
+/** Runs both scenarios against a fresh demo. */
+export async function runDemoThroughput(options: DemoRunOptions): Promise<DemoResult> {
+  const { root } = options;
+  const { startDemo } = (await import(
+    pathToFileURL(join(root, 'demo-services/demo/startDemo.ts')).href
+  )) as StartDemoModule;
+  const { dropDatabase } = (await import(
+    pathToFileURL(join(root, 'demo-services/shared/db.ts')).href
+  )) as typeof import('../demo-services/shared/db.ts');
+  const id = randomBytes(3).toString('hex');
+  const prefix = `bench${id}.`;
+  const databaseUrl = `${PG_ROOT}/faultline_bench${id}`;
+  const stateDir = await mkdtemp(join(tmpdir(), 'faultline-bench-demo-'));
+  const free = await Promise.all(Array.from({ length: 13 }, freePort));
+  const next = (): number => free.shift()!;
+  let demo: RunningDemo | undefined;
   try {
-    const scenarios = [
-      await scenario(handle, 'healthy', durationS, connections),
-      await scenario(handle, 'provider down', durationS, connections),
-    ];
-    await setProviderDown(handle, false);
-    return { status: 'ran', module: module.slice(root.length + 1), scenarios };
+    demo = await startDemo({
+      root,
+      databaseUrl,
+      namePrefix: prefix,
+      stateDir,
+      load: false,
+      observability: false,
+      otlpEndpoint: options.otlpUrl,
+      baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME },
+      print: () => undefined,
+      ports: {
+        loadBalancer: next(),
+        gateways: [next(), next()],
+        orderService: next(),
+        paymentServices: [next(), next()],
+        paymentProvider: next(),
+        control: next(),
+        metricsBase: next(),
+      },
+    });
+    const connections = options.connections ?? 10;
+    const scenarios: DemoScenario[] = [];
+    for (const name of ['healthy', 'provider down'] as const) {
+      const s = await scenario(demo, name, options.durationS, connections);
+      options.log(
+        `  demo ${name.padEnd(13)} ${s.acceptedPerSecond.toFixed(0)} orders/s accepted (p99 ${s.acceptP99Ms} ms), ` +
+          `${s.paidPerSecond.toFixed(0)} paid/s, ${s.pendingAtEnd} pending`,
+      );
+      scenarios.push(s);
+    }
+    await setProviderDown(demo, false);
+    return { status: 'ran', scenarios };
   } finally {
-    await handle.stop();
+    await demo?.stop();
+    await dropDatabase(databaseUrl).catch(() => undefined);
+    await removeNames(root, prefix).catch(() => undefined);
+    await rm(stateDir, { recursive: true, force: true });
   }
 }

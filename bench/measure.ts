@@ -10,6 +10,8 @@ export interface Load {
   readonly path: string;
   readonly connections: number;
   readonly durationS: number;
+  /** HTTP/1.1 pipelining depth per connection (1: none). */
+  readonly pipelining: number;
 }
 
 /** One RSS sample, `t` seconds into the measured window. */
@@ -40,7 +42,13 @@ export interface Measurement {
 export function runLoad(url: string, load: Load): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: `${url}${load.path}`, connections: load.connections, duration: load.durationS, timeout: 10 },
+      {
+        url: `${url}${load.path}`,
+        connections: load.connections,
+        pipelining: load.pipelining,
+        duration: load.durationS,
+        timeout: 10,
+      },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });

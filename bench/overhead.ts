@@ -15,6 +15,8 @@ export interface OverheadRun {
   readonly variant: VariantId;
   readonly round: number;
   readonly measurement: Omit<Measurement, 'rss'>;
+  /** RSS right after start-up, before any request (MiB): the footprint of what was loaded. */
+  readonly idleRssMiB: number;
   /** Spans of the loaded route's traces (no outgoing call). */
   readonly route: TraceShape | undefined;
   /** Spans of the probe route's traces (one outgoing HTTP call to the app itself). */
@@ -32,7 +34,10 @@ export interface OverheadSummary {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly rssPeakMiB: number;
+  readonly idleRssMiB: number;
   readonly cpuUsPerRequest: number;
+  /** Share of one core the app used under load: near 1 means the app, not the load generator, was the limit. */
+  readonly appCpuCores: number;
   readonly spansPerRequest: number | undefined;
   readonly spansPerRequestWithOutgoingCall: number | undefined;
   readonly spanNames: Readonly<Record<string, number>> | undefined;
@@ -79,6 +84,7 @@ async function runOnce(context: OverheadContext, variant: Variant, round: number
   };
   const app = await startApp(launch);
   try {
+    const idleRssMiB = app.rssMiB();
     const full = await measure(app, context.load, context.warmupS);
     if (variant.exportsTraces) {
       for (let i = 0; i < PROBE_REQUESTS; i += 1)
@@ -93,6 +99,7 @@ async function runOnce(context: OverheadContext, variant: Variant, round: number
       variant: variant.id,
       round,
       measurement,
+      idleRssMiB,
       route: variant.exportsTraces ? sink.traceShape((path) => ROUTE.test(path)) : undefined,
       withOutgoingCall: variant.exportsTraces ? sink.traceShape((path) => PROFILE.test(path)) : undefined,
       sinkTraffic: sink.traffic(),
@@ -144,7 +151,9 @@ export function summariseOverhead(
       p50Ms: median(m.map((x) => x.p50Ms)),
       p99Ms: median(m.map((x) => x.p99Ms)),
       rssPeakMiB: median(m.map((x) => x.rssPeakMiB)),
+      idleRssMiB: median(mine.map((r) => r.idleRssMiB)),
       cpuUsPerRequest: median(m.map((x) => x.cpuUsPerRequest)),
+      appCpuCores: median(m.map((x) => x.cpuCores)),
       spansPerRequest: shapes.length ? median(shapes.map((s) => s.spansPerTrace)) : undefined,
       spansPerRequestWithOutgoingCall: probes.length ? median(probes.map((s) => s.spansPerTrace)) : undefined,
       spanNames: shapes[0]?.names,

@@ -50,7 +50,7 @@ export function checkTargets(
     checks.push(
       {
         target: 'defaults: throughput ≥ 0.70× bare',
-        actual: `${fmt(faultline.vsBare.throughput)}×`,
+        actual: `${fmt(faultline.vsBare.throughput)}× (capacity by CPU ${fmt(1 / faultline.vsBare.cpu)}×)`,
         met: faultline.vsBare.throughput >= 0.7,
       },
       {
@@ -86,21 +86,27 @@ export function checkTargets(
   if (tracesOff) {
     checks.push({
       target: 'traces off: throughput ≥ 0.90× bare',
-      actual: `${fmt(tracesOff.vsBare.throughput)}×`,
+      actual: `${fmt(tracesOff.vsBare.throughput)}× (capacity by CPU ${fmt(1 / tracesOff.vsBare.cpu)}×)`,
       met: tracesOff.vsBare.throughput >= 0.9,
     });
   }
   if (down) {
     checks.push(
       {
-        target: 'backends down: throughput within 10% of healthy',
+        // Faster than healthy is not a miss: with the exporter down, spans are dropped at the
+        // queue instead of being serialised and sent.
+        target: 'backends down: throughput ≥ 0.90× healthy',
         actual: `${fmt(down.throughputRatio)}×`,
-        met: Math.abs(1 - down.throughputRatio) <= 0.1,
+        met: down.throughputRatio >= 0.9,
       },
       {
-        target: 'backends down: no RSS growth once buffers fill (≤ 5 MiB between halves)',
-        actual: `${fmt(down.rssGrowthAfterFullMiB, 1)} MiB`,
-        met: down.rssGrowthAfterFullMiB !== undefined && down.rssGrowthAfterFullMiB <= 5,
+        target:
+          'backends down: no RSS growth once buffers fill (≤ 5 MiB over the second half; ≤ 5 MiB above healthy)',
+        actual: `${fmt(down.rssGrowthSecondHalfMiB, 1)} MiB; ${fmt(down.rssEndDownMinusHealthyMiB, 1)} MiB`,
+        met:
+          down.rssGrowthSecondHalfMiB !== undefined &&
+          down.rssGrowthSecondHalfMiB <= 5 &&
+          down.rssEndDownMinusHealthyMiB <= 5,
       },
     );
   }
@@ -110,13 +116,14 @@ export function checkTargets(
 /** The overhead table as Markdown rows. */
 function overheadTable(overhead: readonly OverheadSummary[]): string[] {
   const rows = [
-    '| Variant | req/s | × bare | p50 ms | p99 ms | × bare | RSS MiB | × bare | CPU µs/req | spans/req | spans/req with 1 outgoing call |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Variant | req/s | × bare | p50 ms | p99 ms | × bare | RSS MiB (idle) | × bare | app CPU µs/req | capacity × bare | app cores busy | spans/req | spans/req, 1 outgoing call |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const s of overhead) {
     rows.push(
       `| ${s.label} | ${fmt(s.throughput, 0)} | ${fmt(s.vsBare.throughput)} | ${fmt(s.p50Ms, 1)} | ${fmt(s.p99Ms, 1)} | ` +
-        `${fmt(s.vsBare.p99)} | ${fmt(s.rssPeakMiB, 0)} | ${fmt(s.vsBare.rss)} | ${fmt(s.cpuUsPerRequest, 0)} | ` +
+        `${fmt(s.vsBare.p99)} | ${fmt(s.rssPeakMiB, 0)} (${fmt(s.idleRssMiB, 0)}) | ${fmt(s.vsBare.rss)} | ` +
+        `${fmt(s.cpuUsPerRequest, 1)} | ${fmt(1 / s.vsBare.cpu)} | ${fmt(s.appCpuCores)} | ` +
         `${fmt(s.spansPerRequest)} | ${fmt(s.spansPerRequestWithOutgoingCall)} |`,
     );
   }
@@ -140,8 +147,9 @@ export function renderMarkdown(report: BenchReport): string {
     lines.push(
       `Backends down (OTLP and Elasticsearch on closed ports): ${fmt(d.throughputDown, 0)} req/s vs ` +
         `${fmt(d.throughputHealthy, 0)} healthy (${fmt(d.throughputRatio)}×); trace queue ${fmt(d.queueSizeMax, 0)}/` +
-        `${fmt(d.queueCapacity, 0)}; RSS change after the buffer filled ${fmt(d.rssGrowthAfterFullMiB, 1)} MiB ` +
-        `(slope ${fmt(d.rssSlopeAfterFullMiBPerMin, 1)} MiB/min); dropped: ${fmt(d.droppedQueueFull, 0)} queue_full, ` +
+        `${fmt(d.queueCapacity, 0)}; RSS change over the second half ${fmt(d.rssGrowthSecondHalfMiB, 1)} MiB ` +
+        `(slope ${fmt(d.rssSlopeSecondHalfMiBPerMin, 1)} MiB/min), final RSS ${fmt(d.rssEndDownMinusHealthyMiB, 1)} MiB ` +
+        `vs healthy; dropped: ${fmt(d.droppedQueueFull, 0)} queue_full, ` +
         `${fmt(d.droppedExportFailed, 0)} export_failed; ${fmt(d.exportFailures, 0)} failed exports.`,
       '',
     );
@@ -155,7 +163,7 @@ export function renderMarkdown(report: BenchReport): string {
             .map(
               (s) =>
                 `${s.name}: ${fmt(s.acceptedPerSecond, 0)} orders/s accepted (p99 ${fmt(s.acceptP99Ms, 1)} ms), ` +
-                `${fmt(s.paidPerSecond, 0)} paid/s`,
+                `${fmt(s.paidPerSecond, 0)} paid/s (${s.pendingAtEnd} pending at the end)`,
             )
             .join('; ')}.`,
       '',

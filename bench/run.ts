@@ -6,6 +6,7 @@
  * BENCH_DOWN_DURATION_S, BENCH_DOWN_ROUNDS, BENCH_DEMO_DURATION_S, BENCH_PIN=0 (no taskset).
  */
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { startApp } from './appProcess.ts';
 import {
@@ -29,7 +30,12 @@ const config: BenchConfig = parseBenchConfig(process.argv.slice(2), join(root, '
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const all = variants(root);
 const overheadVariants = [all.bare, all.faultline, all['faultline-traces-off'], all['otel-defaults']];
-const load = { path: '/users/42', connections: config.connections, durationS: config.durationS };
+const load = {
+  path: '/users/42',
+  connections: config.connections,
+  pipelining: config.pipelining,
+  durationS: config.durationS,
+};
 
 /** Warms the load generator itself (its JIT) so the first measured variant is not penalised. */
 async function warmDriver(): Promise<void> {
@@ -82,12 +88,19 @@ async function downPart(sink: OtlpSink): Promise<{ runs: BackendsRun[]; summary:
   return { runs, summary: summariseBackendsDown(runs) };
 }
 
-async function demoPart(): Promise<DemoResult> {
-  log('demo throughput');
+async function demoPart(sink: OtlpSink): Promise<DemoResult> {
+  log(`demo throughput: healthy and provider down, ${config.demoDurationS} s each`);
+  sink.reset();
   try {
-    return await runDemoThroughput(root, config.demoDurationS);
+    return await runDemoThroughput({ root, durationS: config.demoDurationS, otlpUrl: sink.url, log });
   } catch (error) {
-    return { status: 'skipped', reason: `startDemo failed: ${(error as Error).message}` };
+    log(`  demo not measured: ${(error as Error).message}`);
+    return {
+      status: 'skipped',
+      reason: `the demo did not start: ${(error as Error).message.split('\n')[0]}`,
+    };
+  } finally {
+    sink.reset();
   }
 }
 
@@ -118,10 +131,17 @@ async function main(): Promise<void> {
       backendsDown = part.summary;
       raw.backendsRuns = part.runs;
     }
+    if (config.parts.includes('demo')) {
+      // The demo is many processes: they get every CPU, not the load generator's one.
+      if (config.pinning)
+        execFileSync('taskset', ['-pc', `0-${availableParallelism() - 1}`, String(process.pid)], {
+          stdio: 'ignore',
+        });
+      demo = await demoPart(sink);
+    }
   } finally {
     await sink.close();
   }
-  if (config.parts.includes('demo')) demo = await demoPart();
   const report: BenchReport = {
     takenAt: new Date().toISOString(),
     machine,
@@ -129,6 +149,7 @@ async function main(): Promise<void> {
     settings: {
       quick: config.quick,
       connections: config.connections,
+      pipelining: config.pipelining,
       durationS: config.durationS,
       warmupS: config.warmupS,
       rounds: config.rounds,
