@@ -2,12 +2,12 @@
  * The console in a real browser (Debian's Chromium through playwright-core, headless) on the
  * real demo as `npm run demo` starts it (`startDemo`: instrumented child processes behind
  * HAProxy, Prometheus, Alertmanager), on free ports and names of its own, with the console
- * started as the demo starts it (`startConsole` with `demoChaos`). The test clicks what a
- * presenter clicks: place an order and see it paid, inject provider-down, see the breaker
- * open (read from Prometheus) while new orders stay pending and CircuitBreakerOpen would have
- * paged (read from Alertmanager), reset, and see them paid; and,
- * with script off, confirm a fault on the confirmation page. Screenshots go to
- * demo-services/console/screenshots/.
+ * started as the demo would start it (`startConsole` with `demoChaos`) and a strict OTLP
+ * receiver standing in for Jaeger. The test clicks what a presenter clicks: place an order and
+ * see it paid (its trace link names the trace the services exported), inject provider-down,
+ * see a breaker open (read from Prometheus) while new orders stay pending and CircuitBreakerOpen
+ * would have paged (read from Alertmanager), reset, and see them paid; with script off, confirm
+ * a fault on the confirmation page. Screenshots go to demo-services/console/screenshots/.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,6 +21,7 @@ import { startConsole, type RunningConsole } from '../console/server.ts';
 import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { dropDatabase } from '../shared/db.ts';
 import { topology } from '../shared/topology.ts';
+import { startOtlpTraceReceiver, type NormalisedSpan, type OtlpTraceReceiver } from '../../testing/index.ts';
 import { freePort } from './console-support/processes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -33,6 +34,7 @@ const ALERT_TIMEOUT_MS = 90_000;
 const prefix = `console${randomBytes(3).toString('hex')}.`;
 const databaseUrl = `postgres://postgres@127.0.0.1:5432/faultline_${prefix.replace('.', '')}`;
 let stateDir: string;
+let traces: OtlpTraceReceiver | undefined;
 let demo: RunningDemo | undefined;
 let consoleServer: RunningConsole | undefined;
 let browser: Browser | undefined;
@@ -55,7 +57,9 @@ beforeAll(async () => {
     pagerDutySink: next(),
     metricsBase: next(),
   };
+  traces = await startOtlpTraceReceiver();
   demo = await startDemo({
+    otlpEndpoint: traces.url,
     databaseUrl,
     namePrefix: prefix,
     stateDir,
@@ -105,6 +109,7 @@ afterAll(async () => {
   await browser?.close();
   await consoleServer?.close();
   await demo?.stop();
+  await traces?.close();
   await dropDatabase(databaseUrl).catch(() => undefined);
   const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
   const channel = await connection.createChannel();
@@ -155,6 +160,20 @@ test('a presenter places an order, takes the provider down, sees the breaker ope
   // Healthy: an order goes from pending to paid while the page polls.
   const [first] = await placeOrders(1);
   await orderRow(first ?? '', 'paid').waitFor({ timeout: LIVE_TIMEOUT_MS });
+  // Its Jaeger link names the trace the services exported for it: spans of the gateway and of
+  // the order service, received by the stand-in trace backend.
+  const traceHref = await orderRow(first ?? '', 'paid')
+    .locator('[data-trace-link]')
+    .getAttribute('href');
+  const traceId = /\/trace\/([0-9a-f]{32})$/.exec(traceHref ?? '')?.[1] ?? '';
+  expect(traceHref).toBe(`http://localhost:16686/trace/${traceId}`);
+  const servicesOf = (spans: readonly NormalisedSpan[]) =>
+    new Set(spans.filter((s) => s.traceId === traceId).map((s) => String(s.resource['service.name'])));
+  const spans = await traces?.waitForSpans(
+    (all) => servicesOf(all).has('gateway') && servicesOf(all).has('order-service'),
+    { timeoutMs: LIVE_TIMEOUT_MS },
+  );
+  expect([...servicesOf(spans ?? [])]).toEqual(expect.arrayContaining(['gateway', 'order-service']));
 
   // Take the provider down, after a confirmation.
   await page.locator('tr[data-fault="provider-down"] button.inject').click();
