@@ -4,17 +4,19 @@
  * express app from its dependencies; `startConsole` wires the real ones and listens.
  */
 import path from 'node:path';
-import express, { type Express, type Request, type Response } from 'express';
+import express, { type Express } from 'express';
 import { consoleConfig, type ConsoleConfig } from './config.ts';
-import { parseFaultForm, type ChaosControl, type FaultAction } from './faults.ts';
-import { faultForm, pageModel } from './model.ts';
-import { Notices, type Notice } from './notices.ts';
-import { ConsoleOrders, MAX_BURST } from './orders.ts';
-import { requireSameOrigin } from './sameOrigin.ts';
+import type { ChaosControl } from './faults.ts';
+import { Notices } from './notices.ts';
+import { ConsoleOrders } from './orders.ts';
+import { faultRoutes } from './routes/faults.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { pageRoutes } from './routes/page.ts';
+import { redirectWith } from './routes/redirect.ts';
 import { AlertmanagerSource } from './sources/alertmanager.ts';
 import { PrometheusSource } from './sources/prometheus.ts';
-import { readState, type StateSources } from './state.ts';
-import { SECTIONS, Views } from './views.ts';
+import type { StateSources } from './state.ts';
+import { Views } from './views.ts';
 import { listen } from '../shared/httpServer.ts';
 
 /** What the console app needs. */
@@ -25,97 +27,30 @@ export interface ConsoleDeps extends StateSources {
   readonly publicDir: string;
 }
 
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
-}
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'";
 
-async function apply(chaos: ChaosControl, action: FaultAction): Promise<void> {
-  if (action.action === 'reset') await chaos.reset();
-  else if (action.action === 'inject') await chaos.inject(action.fault);
-  else await chaos.clear(action.fault);
-}
-
-/** Builds the console's express app. Fault routes exist only when `deps.chaos` is given. */
+/**
+ * Builds the console's express app. Fault controls exist only in demo mode with a chaos
+ * control; otherwise the page has none and fault posts are refused.
+ */
 export function createConsoleApp(deps: ConsoleDeps): Express {
   const app = express();
   const notices = new Notices();
-  const chaos = deps.config.demoMode ? deps.chaos : undefined;
-  const sources: StateSources = { ...deps, chaos };
-  const redirectWith = (res: Response, notice: Notice) =>
-    res.redirect(303, `/?notice=${notices.add(notice)}`);
+  const redirect = redirectWith(notices);
+  const chaos: ChaosControl | undefined = deps.config.demoMode ? deps.chaos : undefined;
 
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
-    res.set(
-      'content-security-policy',
-      "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'",
-    );
+    res.set('content-security-policy', CONTENT_SECURITY_POLICY);
     res.set('x-content-type-options', 'nosniff');
     next();
   });
   app.use('/static', express.static(deps.publicDir, { maxAge: 0 }));
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
-
-  app.get('/', async (req, res) => {
-    const model = pageModel(await readState(sources), deps.config);
-    const notice = notices.get(req.query.notice);
-    res.type('html').send(deps.views.page(model, { notice, demoMode: Boolean(chaos), maxBurst: MAX_BURST }));
-  });
-
-  app.get('/api/state', async (_req, res) => {
-    const model = pageModel(await readState(sources), deps.config);
-    const sections = Object.fromEntries(SECTIONS.map((name) => [name, deps.views.section(name, model)]));
-    res.set('cache-control', 'no-store').json({ readAt: model.readAt, model, sections });
-  });
-
-  app.post('/orders', requireSameOrigin, async (req: Request, res: Response) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const count = Number(body.count ?? 1);
-    if (!Number.isInteger(count) || count < 1 || count > MAX_BURST) {
-      redirectWith(res, { kind: 'error', text: `count: a whole number from 1 to ${MAX_BURST}` });
-      return;
-    }
-    try {
-      const placed = await deps.orders.place(count, body.declined === 'yes');
-      const text =
-        placed.length === count ? `Placed ${count} order(s).` : `Placed ${placed.length} of ${count} orders.`;
-      redirectWith(res, { kind: placed.length === count ? 'ok' : 'error', text });
-    } catch (error) {
-      redirectWith(res, { kind: 'error', text: `No order placed: ${describe(error)}` });
-    }
-  });
-
-  app.post('/faults', requireSameOrigin, async (req: Request, res: Response) => {
-    if (!chaos) {
-      res
-        .status(403)
-        .type('text/plain')
-        .send('Fault controls are off: the console is not running in demo mode.');
-      return;
-    }
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const parsed = parseFaultForm(body, chaos.killableServices);
-    if (!parsed.ok) {
-      redirectWith(res, { kind: 'error', text: `Invalid fault request: ${parsed.message}` });
-      return;
-    }
-    if (body.confirmed !== 'yes') {
-      const form = faultForm(parsed.value, 'Confirm');
-      res.type('html').send(deps.views.confirm(form.question, form.fields));
-      return;
-    }
-    try {
-      await apply(chaos, parsed.value);
-      redirectWith(res, {
-        kind: 'ok',
-        text: `Done: ${faultForm(parsed.value, '').question.replace(/\?$/, '')}.`,
-      });
-    } catch (error) {
-      redirectWith(res, { kind: 'error', text: `The fault could not be applied: ${describe(error)}` });
-    }
-  });
-
+  app.use(pageRoutes({ sources: { ...deps, chaos }, views: deps.views, links: deps.config, notices }));
+  app.use(orderRoutes(deps.orders, redirect));
+  app.use(faultRoutes(chaos, deps.views, redirect));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

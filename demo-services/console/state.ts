@@ -2,6 +2,7 @@
  * Everything the page shows, read at once from its sources. A source that fails does not
  * fail the page: its section carries the error instead.
  */
+import { describeError } from './errors.ts';
 import type { ChaosControl, Fault } from './faults.ts';
 import type { ConsoleOrders, PlacedOrder } from './orders.ts';
 import type { AlertmanagerSource, FiringAlert } from './sources/alertmanager.ts';
@@ -37,12 +38,6 @@ export interface StateSources {
   readonly prometheus: PrometheusSource;
   readonly alertmanager: AlertmanagerSource;
   readonly chaos: ChaosControl | undefined;
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
 }
 
 async function section<T>(read: () => Promise<T>): Promise<Section<T>> {
