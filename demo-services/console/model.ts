@@ -111,6 +111,7 @@ export interface AlertRow {
   readonly name: string;
   readonly severity: string;
   readonly service: string;
+  readonly instance: string;
   readonly summary: string;
   readonly since: string;
   readonly paged: boolean;
@@ -214,6 +215,7 @@ export function pageModel(state: ConsoleState, bases: LinkBases): PageModel {
     name: a.name,
     severity: a.severity,
     service: a.service,
+    instance: a.instance,
     summary: a.summary,
     since: time(a.startsAt),
     paged: a.paged,

@@ -27,6 +27,8 @@ export interface FiringAlert {
   readonly name: string;
   readonly severity: string;
   readonly service: string;
+  /** The instance label, when the alert is about one scrape target. */
+  readonly instance: string;
   readonly summary: string;
   readonly description: string;
   readonly startsAt: string;
@@ -61,6 +63,7 @@ export function toFiringAlert(alert: ApiAlert, pagingReceiver: string, runbookBa
     name,
     severity,
     service: alert.labels.service ?? '',
+    instance: alert.labels.instance ?? '',
     summary: annotations.summary ?? '',
     description: annotations.description ?? '',
     startsAt: alert.startsAt ?? '',
