@@ -22,7 +22,7 @@ import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { dropDatabase } from '../shared/db.ts';
 import { topology } from '../shared/topology.ts';
 import { startOtlpTraceReceiver, type NormalisedSpan, type OtlpTraceReceiver } from '../../testing/index.ts';
-import { freePort } from './console-support/processes.ts';
+import { freePort, freePortRange } from './console-support/processes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve('demo-services/console/screenshots');
@@ -43,7 +43,7 @@ const dialogs: string[] = [];
 
 beforeAll(async () => {
   stateDir = await mkdtemp(path.join(os.tmpdir(), 'faultline-console-demo-'));
-  const free = await Promise.all(Array.from({ length: 13 }, freePort));
+  const free = await Promise.all(Array.from({ length: 12 }, freePort));
   const next = () => free.shift() as number;
   const ports = {
     loadBalancer: next(),
@@ -55,7 +55,8 @@ beforeAll(async () => {
     prometheus: next(),
     alertmanager: next(),
     pagerDutySink: next(),
-    metricsBase: next(),
+    // One metrics port per demo process, counted up from the base.
+    metricsBase: await freePortRange(10),
   };
   traces = await startOtlpTraceReceiver();
   demo = await startDemo({
