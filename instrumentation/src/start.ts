@@ -109,7 +109,7 @@ export function start(options: StartOptions = {}): FaultlineHandle {
     return instrumentation;
   });
   const libraries = guarded(runtime, 'library instrumentations', () =>
-    enableLibraryInstrumentations(config, runtime),
+    enableLibraryInstrumentations(config, runtime, redactor),
   );
   const metricsServer = config.metrics.enabled ? new MetricsServer(runtime.metrics, runtime.log) : undefined;
   if (metricsServer) ignoredServers.add(metricsServer.server);
@@ -124,7 +124,7 @@ export function start(options: StartOptions = {}): FaultlineHandle {
   const removeSignals =
     options.handleSignals === false
       ? () => undefined
-      : flushOnSignals(() => flush(tracing, libraries, config));
+      : flushOnSignals(() => flush(tracing, libraries, config, 'flush'));
   const started: Started = {
     config,
     runtime,
@@ -134,7 +134,7 @@ export function start(options: StartOptions = {}): FaultlineHandle {
         removeSignals();
         server?.disable();
         client?.disable();
-        await flush(tracing, libraries, config);
+        await flush(tracing, libraries, config, 'shutdown');
         libraries?.disable();
         await metricsServer?.close();
         if (tracing) teardownTracing();
@@ -147,11 +147,15 @@ export function start(options: StartOptions = {}): FaultlineHandle {
   return started;
 }
 
-/** Flushes spans and logs, giving up (and counting what is left) after the shutdown timeout. */
+/**
+ * Exports what spans and logs are buffered, in parallel, giving up (and counting what is left)
+ * after the shutdown timeout. `shutdown` also stops the log shipper for good.
+ */
 async function flush(
   tracing: Tracing | undefined,
   libraries: LibraryInstrumentations | undefined,
   config: FaultlineConfig,
+  mode: 'flush' | 'shutdown',
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
@@ -160,7 +164,9 @@ async function flush(
   });
   const work = Promise.allSettled([
     tracing?.processor.shutdown(),
-    libraries?.flush(config.shutdownTimeoutMs),
+    mode === 'shutdown'
+      ? libraries?.shutdown(config.shutdownTimeoutMs)
+      : libraries?.flush(config.shutdownTimeoutMs),
   ]);
   const outcome = await Promise.race([work, deadline]);
   clearTimeout(timer);

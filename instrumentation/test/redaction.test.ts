@@ -358,3 +358,14 @@ describe('redactAttributes', () => {
     });
   });
 });
+
+describe('masking twice', () => {
+  it('is idempotent: an already masked record is left as it is', () => {
+    const redactor = createRedactor();
+    const once = redactor.redactString(
+      'charging password=hunter2 token: "abc" with card 4111 1111 1111 1111',
+    );
+    expect(redactor.redactString(once)).toBe(once);
+    expect(once).toBe(`charging password=${REDACTED} token: "${REDACTED}" with card **** **** **** 1111`);
+  });
+});

@@ -82,11 +82,10 @@ export class WinstonInstrumentation extends InstrumentationBase {
   }
 
   #patch(Logger: WinstonLoggerClass): WinstonLoggerClass {
-    if (this.#options.correlation) {
-      this._wrap(Logger.prototype, 'write', (original) =>
-        correlatedWrite(original, this.#options.service.name),
-      );
-    }
+    const { correlation, service, redactor } = this.#options;
+    this._wrap(Logger.prototype, 'write', (original) =>
+      recordWrite(original, correlation ? service.name : undefined, redactor),
+    );
     if (this.#options.shipper !== undefined) {
       const attach = (logger: WinstonLogger) => this.#attachTransport(logger);
       this._wrap(
@@ -122,23 +121,53 @@ export class WinstonInstrumentation extends InstrumentationBase {
   }
 }
 
-/** `write` that puts the active span's ids and the service name on the record first. */
-function correlatedWrite(original: Write, serviceName: string): Write {
-  return function correlated(this: unknown, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
-    const span = trace.getActiveSpan();
-    if (span !== undefined && chunk !== null && typeof chunk === 'object') {
-      const spanContext = span.spanContext();
-      if (trace.isSpanContextValid(spanContext)) {
-        try {
-          const info = chunk as Record<string, unknown>;
-          info[logFields.traceId] ??= spanContext.traceId;
-          info[logFields.spanId] ??= spanContext.spanId;
-          info[logFields.serviceName] ??= serviceName;
-        } catch {
-          // A frozen record is written as it is.
-        }
+/**
+ * `write` that masks secrets in the record's own fields (before any of the app's formats or
+ * transports see it, so no destination prints them) and, when `serviceName` is given, puts the
+ * active span's ids and the service name on it. Nested values are replaced by masked copies;
+ * the app's own objects are never modified.
+ */
+function recordWrite(original: Write, serviceName: string | undefined, redactor: Redactor): Write {
+  return function faultlineWrite(
+    this: unknown,
+    chunk: unknown,
+    encoding?: unknown,
+    callback?: unknown,
+  ): boolean {
+    if (chunk !== null && typeof chunk === 'object') {
+      try {
+        const info = chunk as Record<string, unknown>;
+        redactRecord(info, redactor);
+        if (serviceName !== undefined) correlate(info, serviceName);
+      } catch {
+        // A frozen record is written as it is.
       }
     }
     return original.call(this, chunk, encoding, callback);
   };
+}
+
+/** Masks each field of `info` whose key is sensitive or whose value carries a secret. */
+function redactRecord(info: Record<string, unknown>, redactor: Redactor): void {
+  for (const key of Object.keys(info)) {
+    const value = info[key];
+    if (key === 'level' || value === null || value === undefined || typeof value === 'boolean') continue;
+    // Errors keep their identity (formats such as `errors()` depend on it) and are the app's
+    // own objects; what is shipped is masked by the ECS format.
+    if (value instanceof Error) continue;
+    const masked = redactor.redact({ [key]: value })[key];
+    const changed =
+      typeof value === 'object' ? JSON.stringify(masked) !== JSON.stringify(value) : masked !== value;
+    if (changed) info[key] = masked;
+  }
+}
+
+function correlate(info: Record<string, unknown>, serviceName: string): void {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return;
+  const spanContext = span.spanContext();
+  if (!trace.isSpanContextValid(spanContext)) return;
+  info[logFields.traceId] ??= spanContext.traceId;
+  info[logFields.spanId] ??= spanContext.spanId;
+  info[logFields.serviceName] ??= serviceName;
 }

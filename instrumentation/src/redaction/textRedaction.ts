@@ -55,8 +55,14 @@ export function createTextRedactor(isSensitiveKey: KeyMatcher, terms: readonly s
     let copiedUpTo = 0;
     for (let match = KEY_VALUE.exec(text); match !== null; match = KEY_VALUE.exec(text)) {
       const [whole, key = '', separator = '', doubleQuoted, singleQuoted] = match;
+      const valueAt = match.index + key.length + separator.length;
       if (!isSensitiveKey(key)) {
-        KEY_VALUE.lastIndex = match.index + key.length + separator.length;
+        KEY_VALUE.lastIndex = valueAt;
+        continue;
+      }
+      // Already masked (a record redacted twice): leave it, so masking is idempotent.
+      if (text.startsWith(REDACTED, valueAt)) {
+        KEY_VALUE.lastIndex = valueAt + REDACTED.length;
         continue;
       }
       const value =
