@@ -8,6 +8,8 @@ export interface DemoPorts {
   paymentServices: number[];
   paymentProvider: number;
   control: number;
+  /** The demo console (served only when the demo starts it). */
+  console: number;
   prometheus: number;
   alertmanager: number;
   pagerDutySink: number;
@@ -23,6 +25,7 @@ export const DEFAULT_PORTS: DemoPorts = {
   paymentServices: [8084, 8085],
   paymentProvider: 8086,
   control: 8089,
+  console: 8088,
   prometheus: 9090,
   alertmanager: 9093,
   pagerDutySink: 8099,

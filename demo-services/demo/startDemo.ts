@@ -9,6 +9,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { listen, type RunningServer } from '../shared/httpServer.ts';
 import { startTcpProxy, type TcpProxy } from '../shared/tcpProxy.ts';
+import { demoChaos } from '../console/demoChaos.ts';
+import { startConsole } from '../console/server.ts';
 import { createControlApp } from './controlServer.ts';
 import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
@@ -27,6 +29,8 @@ export interface DemoOptions {
   ports?: Partial<DemoPorts>;
   /** Start Prometheus, Alertmanager and the PagerDuty sink (default true). */
   observability?: boolean;
+  /** Serve the demo console with its fault controls on `ports.console` (default false). */
+  console?: boolean;
   /** Start the load generator (default true) at this rate. */
   load?: boolean;
   loadRatePerSecond?: number;
@@ -82,6 +86,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     ...ports.paymentServices,
     ports.paymentProvider,
     ports.control,
+    ...(options.console ? [ports.console] : []),
   ];
   await checkPrerequisites({
     databaseUrl,
@@ -225,6 +230,23 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const controlFile = path.join(state, 'control.json');
     await writeFile(controlFile, JSON.stringify({ url: `http://127.0.0.1:${control.port}` }));
     stoppers.push(() => rm(controlFile, { force: true }));
+
+    if (options.console) {
+      const consoleServer = await startConsole({
+        config: {
+          port: ports.console,
+          host: '127.0.0.1',
+          gatewayUrl: lbUrl,
+          prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
+          alertmanagerUrl: `http://127.0.0.1:${ports.alertmanager}`,
+          demoMode: true,
+        },
+        chaos: demoChaos({ providerUrl, redisProxy, amqpProxy, processes }),
+        dir: path.join(root, 'demo-services', 'console'),
+      });
+      stoppers.push(() => consoleServer.close());
+      urls.console = consoleServer.url;
+    }
 
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on('error', () => undefined);

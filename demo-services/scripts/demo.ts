@@ -12,6 +12,7 @@ let demo;
 try {
   demo = await startDemo({
     baseEnv: env,
+    console: true,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.AMQP_URL ? { amqpUrl: env.AMQP_URL } : {}),
