@@ -4,8 +4,8 @@
  * While under load, RSS is sampled and /metrics scraped, so the report shows when the trace
  * buffer filled, that RSS stopped growing after it, and that every loss was counted.
  */
-import { startElasticsearchBulkReceiver } from '../testing/receivers/elasticsearchBulkReceiver.ts';
 import { freePort, startApp } from './appProcess.ts';
+import { startElasticsearchSink } from './esSink.ts';
 import { measure, type Load, type RssSample } from './measure.ts';
 import { scrapeSelfTelemetry, sumSeries, type SelfTelemetry } from './selfTelemetry.ts';
 import type { OtlpSink } from './sink.ts';
@@ -25,11 +25,11 @@ export interface BackendsRun {
   readonly rss: readonly RssSample[];
   /** Seconds into the window when the trace queue first reached capacity (undefined: never). */
   readonly bufferFullAtS: number | undefined;
-  /** RSS change over the second half of the window: last quarter's median minus the second quarter's (MiB). */
-  readonly rssGrowthSecondHalfMiB: number | undefined;
+  /** RSS change over the last 40% of the window (see lateGrowth), MiB. */
+  readonly rssGrowthLateMiB: number | undefined;
   readonly rssEndMiB: number;
-  /** Least-squares RSS slope over the second half of the window (MiB per minute). */
-  readonly rssSlopeSecondHalfMiBPerMin: number | undefined;
+  /** Least-squares RSS slope over the last 40% of the window (MiB per minute). */
+  readonly rssSlopeLateMiBPerMin: number | undefined;
   readonly selfTelemetry: SelfTelemetry | undefined;
 }
 
@@ -39,16 +39,16 @@ export interface BackendsSummary {
   readonly throughputDown: number;
   /** Paired per round, then the median. */
   readonly throughputRatio: number;
-  /** Largest second-half RSS growth of the down runs (MiB). */
-  readonly rssGrowthSecondHalfMiB: number | undefined;
-  readonly rssSlopeSecondHalfMiBPerMin: number | undefined;
+  /** Largest late RSS growth of the down runs (MiB). */
+  readonly rssGrowthLateMiB: number | undefined;
+  readonly rssSlopeLateMiBPerMin: number | undefined;
   /** Down run's final RSS minus its round's healthy run's (median over rounds, MiB). */
   readonly rssEndDownMinusHealthyMiB: number;
   readonly droppedQueueFull: number;
   readonly droppedExportFailed: number;
   readonly exportFailures: number;
-  readonly queueSizeMax: number;
-  readonly queueCapacity: number;
+  /** Largest queue length and capacity per signal at the end of the down runs. */
+  readonly queues: Readonly<Record<string, { readonly size: number; readonly capacity: number }>>;
 }
 
 /** What part 2 needs from the orchestrator. */
@@ -103,8 +103,8 @@ async function runOnce(
         lastScrape = t;
         scrapes.push(
           scrapeSelfTelemetry(metricsUrl).then((telemetry) => {
-            const size = sumSeries(telemetry, QUEUE_SIZE);
-            const capacity = sumSeries(telemetry, QUEUE_CAPACITY);
+            const size = sumSeries(telemetry, QUEUE_SIZE, ['signal="traces"']);
+            const capacity = sumSeries(telemetry, QUEUE_CAPACITY, ['signal="traces"']);
             if (capacity > 0 && size >= capacity && bufferFullAtS === undefined) bufferFullAtS = t;
           }),
         );
@@ -112,7 +112,7 @@ async function runOnce(
     });
     await Promise.all(scrapes);
     const selfTelemetry = await scrapeSelfTelemetry(metricsUrl);
-    const growth = secondHalfGrowth(m.rss);
+    const growth = lateGrowth(m.rss);
     return {
       state,
       round,
@@ -121,8 +121,8 @@ async function runOnce(
       errors: m.errors + m.non2xx,
       rss: m.rss.map((s) => ({ t: Math.round(s.t * 10) / 10, mib: Math.round(s.mib * 10) / 10 })),
       bufferFullAtS,
-      rssGrowthSecondHalfMiB: growth?.growth,
-      rssSlopeSecondHalfMiBPerMin: growth?.slope,
+      rssGrowthLateMiB: growth?.growth,
+      rssSlopeLateMiBPerMin: growth?.slope,
       rssEndMiB: m.rssEndMiB,
       selfTelemetry,
     };
@@ -132,31 +132,29 @@ async function runOnce(
 }
 
 /**
- * RSS growth over the second half of the window. V8 sizes its heap in steps during the first
- * seconds under load (healthy runs show the same step), so the first half is the ramp and the
- * second half shows whether anything keeps growing.
+ * RSS growth near the end of the window: the median of the last fifth minus the median of the
+ * fifth before it. V8 sizes its heap in steps during the first seconds under load (healthy runs
+ * show the same steps), so only the end says whether anything keeps growing.
  */
-function secondHalfGrowth(rss: readonly RssSample[]): { growth: number; slope: number } | undefined {
-  if (rss.length < 8) return undefined;
-  const quarter = Math.floor(rss.length / 4);
-  const second = rss.slice(quarter, 2 * quarter).map((s) => s.mib);
-  const last = rss.slice(rss.length - quarter).map((s) => s.mib);
-  const half = rss.slice(2 * quarter);
+function lateGrowth(rss: readonly RssSample[]): { growth: number; slope: number } | undefined {
+  if (rss.length < 10) return undefined;
+  const fifth = Math.floor(rss.length / 5);
+  const last = rss.slice(rss.length - fifth);
+  const before = rss.slice(rss.length - 2 * fifth, rss.length - fifth);
   return {
-    growth: median(last) - median(second),
-    slope: slope(half.map((s) => ({ x: s.t / 60, y: s.mib }))),
+    growth: median(last.map((s) => s.mib)) - median(before.map((s) => s.mib)),
+    slope: slope([...before, ...last].map((s) => ({ x: s.t / 60, y: s.mib }))),
   };
 }
 
 /** Runs healthy and down `rounds` times each, alternating which goes first. */
 export async function runBackendsDown(context: BackendsContext): Promise<BackendsRun[]> {
-  const elasticsearch = await startElasticsearchBulkReceiver();
+  const elasticsearch = await startElasticsearchSink();
   const runs: BackendsRun[] = [];
   try {
     for (let round = 0; round < context.rounds; round += 1) {
       for (const state of rotate<BackendState>(['healthy', 'down'], round)) {
         const run = await runOnce(context, state, round, elasticsearch.url);
-        elasticsearch.reset();
         context.log(
           `  round ${round + 1}/${context.rounds} backends ${state.padEnd(8)} ${run.throughput.toFixed(0).padStart(6)} req/s  ` +
             `p99 ${run.p99Ms.toFixed(1)} ms  rss ${run.rss[0]?.mib} → ${run.rss[run.rss.length - 1]?.mib} MiB` +
@@ -178,8 +176,8 @@ export function summariseBackendsDown(runs: readonly BackendsRun[]): BackendsSum
   const healthy = runs.filter((r) => r.state === 'healthy');
   const down = runs.filter((r) => r.state === 'down');
   const healthyByRound = new Map(healthy.map((r) => [r.round, r.throughput]));
-  const growths = down.map((r) => r.rssGrowthSecondHalfMiB).filter((g): g is number => g !== undefined);
-  const slopes = down.map((r) => r.rssSlopeSecondHalfMiBPerMin).filter((g): g is number => g !== undefined);
+  const growths = down.map((r) => r.rssGrowthLateMiB).filter((g): g is number => g !== undefined);
+  const slopes = down.map((r) => r.rssSlopeLateMiBPerMin).filter((g): g is number => g !== undefined);
   const healthyEnd = new Map(healthy.map((r) => [r.round, r.rssEndMiB]));
   const sum = (name: string, labels: string[] = []): number =>
     down.reduce((total, r) => total + sumSeries(r.selfTelemetry, name, labels), 0);
@@ -187,13 +185,23 @@ export function summariseBackendsDown(runs: readonly BackendsRun[]): BackendsSum
     throughputHealthy: median(healthy.map((r) => r.throughput)),
     throughputDown: median(down.map((r) => r.throughput)),
     throughputRatio: median(down.map((r) => ratio(r.throughput, healthyByRound.get(r.round) ?? Number.NaN))),
-    rssGrowthSecondHalfMiB: growths.length ? Math.max(...growths) : undefined,
-    rssSlopeSecondHalfMiBPerMin: slopes.length ? Math.max(...slopes) : undefined,
+    rssGrowthLateMiB: growths.length ? Math.max(...growths) : undefined,
+    rssSlopeLateMiBPerMin: slopes.length ? Math.max(...slopes) : undefined,
     rssEndDownMinusHealthyMiB: median(down.map((r) => r.rssEndMiB - (healthyEnd.get(r.round) ?? Number.NaN))),
     droppedQueueFull: sum('faultline_telemetry_dropped_total', ['reason="queue_full"']),
     droppedExportFailed: sum('faultline_telemetry_dropped_total', ['reason="export_failed"']),
     exportFailures: sum('faultline_telemetry_export_failures_total'),
-    queueSizeMax: Math.max(0, ...down.map((r) => sumSeries(r.selfTelemetry, QUEUE_SIZE))),
-    queueCapacity: Math.max(0, ...down.map((r) => sumSeries(r.selfTelemetry, QUEUE_CAPACITY))),
+    queues: Object.fromEntries(
+      ['traces', 'logs'].map((signal) => {
+        const label = [`signal="${signal}"`];
+        return [
+          signal,
+          {
+            size: Math.max(0, ...down.map((r) => sumSeries(r.selfTelemetry, QUEUE_SIZE, label))),
+            capacity: Math.max(0, ...down.map((r) => sumSeries(r.selfTelemetry, QUEUE_CAPACITY, label))),
+          },
+        ];
+      }),
+    ),
   };
 }

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { BackendsSummary } from './backendsDown.ts';
 import type { DemoResult } from './demoThroughput.ts';
+import { explainMisses } from './findings.ts';
 import type { MachineInfo } from './machine.ts';
 import type { OverheadSummary } from './overhead.ts';
 import { round } from './stats.ts';
@@ -46,12 +47,21 @@ export function checkTargets(
   const faultline = by('faultline');
   const tracesOff = by('faultline-traces-off');
   const otel = by('otel-defaults');
+  // When the bare app was not kept busy (the load generator, or other work on the machine, was
+  // the limit), its throughput understates what it can do and every ratio to it looks better
+  // than it is; the throughput targets are then judged on the lower of the two ratios.
+  const driverBound = (by('bare')?.appCpuCores ?? 1) < 0.9;
+  const judged = (s: OverheadSummary): number =>
+    driverBound ? Math.min(s.vsBare.throughput, 1 / s.vsBare.cpu) : s.vsBare.throughput;
+  const ratioText = (s: OverheadSummary): string =>
+    `${fmt(s.vsBare.throughput)}× measured, ${fmt(1 / s.vsBare.cpu)}× by CPU` +
+    (driverBound ? ' (bare was not app-bound: judged on the lower)' : '');
   if (faultline) {
     checks.push(
       {
         target: 'defaults: throughput ≥ 0.70× bare',
-        actual: `${fmt(faultline.vsBare.throughput)}× (capacity by CPU ${fmt(1 / faultline.vsBare.cpu)}×)`,
-        met: faultline.vsBare.throughput >= 0.7,
+        actual: ratioText(faultline),
+        met: judged(faultline) >= 0.7,
       },
       {
         target: 'defaults: p99 ≤ 2× bare',
@@ -77,17 +87,18 @@ export function checkTargets(
   }
   if (faultline && otel) {
     const times = faultline.throughput / otel.throughput;
+    const byCpu = otel.cpuUsPerRequest / faultline.cpuUsPerRequest;
     checks.push({
       target: 'defaults: > 2.5× the OTel defaults’ throughput',
-      actual: `${fmt(times)}×`,
-      met: times > 2.5,
+      actual: `${fmt(times)}× measured, ${fmt(byCpu)}× by CPU`,
+      met: Math.min(times, byCpu) > 2.5,
     });
   }
   if (tracesOff) {
     checks.push({
       target: 'traces off: throughput ≥ 0.90× bare',
-      actual: `${fmt(tracesOff.vsBare.throughput)}× (capacity by CPU ${fmt(1 / tracesOff.vsBare.cpu)}×)`,
-      met: tracesOff.vsBare.throughput >= 0.9,
+      actual: ratioText(tracesOff),
+      met: judged(tracesOff) >= 0.9,
     });
   }
   if (down) {
@@ -100,13 +111,11 @@ export function checkTargets(
         met: down.throughputRatio >= 0.9,
       },
       {
-        target:
-          'backends down: no RSS growth once buffers fill (≤ 5 MiB over the second half; ≤ 5 MiB above healthy)',
-        actual: `${fmt(down.rssGrowthSecondHalfMiB, 1)} MiB; ${fmt(down.rssEndDownMinusHealthyMiB, 1)} MiB`,
-        met:
-          down.rssGrowthSecondHalfMiB !== undefined &&
-          down.rssGrowthSecondHalfMiB <= 5 &&
-          down.rssEndDownMinusHealthyMiB <= 5,
+        target: 'backends down: no RSS growth once buffers fill (≤ 5 MiB over the last 40% of the window)',
+        actual:
+          `${fmt(down.rssGrowthLateMiB, 1)} MiB (final RSS ${fmt(down.rssEndDownMinusHealthyMiB, 1)} MiB ` +
+          'above healthy: the full buffers)',
+        met: down.rssGrowthLateMiB !== undefined && down.rssGrowthLateMiB <= 5,
       },
     );
   }
@@ -146,11 +155,15 @@ export function renderMarkdown(report: BenchReport): string {
   if (d) {
     lines.push(
       `Backends down (OTLP and Elasticsearch on closed ports): ${fmt(d.throughputDown, 0)} req/s vs ` +
-        `${fmt(d.throughputHealthy, 0)} healthy (${fmt(d.throughputRatio)}×); trace queue ${fmt(d.queueSizeMax, 0)}/` +
-        `${fmt(d.queueCapacity, 0)}; RSS change over the second half ${fmt(d.rssGrowthSecondHalfMiB, 1)} MiB ` +
-        `(slope ${fmt(d.rssSlopeSecondHalfMiBPerMin, 1)} MiB/min), final RSS ${fmt(d.rssEndDownMinusHealthyMiB, 1)} MiB ` +
+        `${fmt(d.throughputHealthy, 0)} healthy (${fmt(d.throughputRatio)}×); queues at the end ${Object.entries(
+          d.queues,
+        )
+          .map(([signal, q]) => `${signal} ${fmt(q.size, 0)}/${fmt(q.capacity, 0)}`)
+          .join(', ')}; RSS change over the last 40% of the window ${fmt(d.rssGrowthLateMiB, 1)} MiB ` +
+        `(slope ${fmt(d.rssSlopeLateMiBPerMin, 1)} MiB/min), final RSS ${fmt(d.rssEndDownMinusHealthyMiB, 1)} MiB ` +
         `vs healthy; dropped: ${fmt(d.droppedQueueFull, 0)} queue_full, ` +
-        `${fmt(d.droppedExportFailed, 0)} export_failed; ${fmt(d.exportFailures, 0)} failed exports.`,
+        `${fmt(d.droppedExportFailed, 0)} export_failed (traces and logs); ${fmt(d.exportFailures, 0)} failed exports. ` +
+        'Healthy: OTLP to the local sink and logs shipped to a minimal local Elasticsearch stand-in.',
       '',
     );
   }
@@ -172,6 +185,8 @@ export function renderMarkdown(report: BenchReport): string {
   if (report.targets.length) {
     lines.push('| Target | This run | Met |', '| --- | ---: | :---: |');
     for (const t of report.targets) lines.push(`| ${t.target} | ${t.actual} | ${t.met ? 'yes' : '**no**'} |`);
+    const notes = explainMisses(report.targets, report.overhead);
+    if (notes.length) lines.push('', ...notes.flatMap((note) => [note, '']));
   }
   return lines.join('\n');
 }
