@@ -53,8 +53,10 @@ const properties = {
   faultline: {
     properties: {
       breaker: { properties: { name: keyword, state: keyword, previous_state: keyword } },
+      messaging: { properties: { sample_source: keyword } },
     },
   },
+  messaging: { properties: { destination: { properties: { name: keyword } } } },
   data_stream: {
     properties: {
       type: { type: 'constant_keyword' },
