@@ -83,7 +83,7 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
     rounds: Math.round(positive('BENCH_ROUNDS', quick ? 1 : 4)),
     connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
     pipelining: Math.round(positive('BENCH_PIPELINING', 1)),
-    downDurationS: positive('BENCH_DOWN_DURATION_S', quick ? 2 : 25),
+    downDurationS: positive('BENCH_DOWN_DURATION_S', quick ? 2 : 20),
     downRounds: Math.round(positive('BENCH_DOWN_ROUNDS', quick ? 1 : 2)),
     demoDurationS: positive('BENCH_DEMO_DURATION_S', quick ? 2 : 10),
     parts: parseParts(argValue(argv, '--only')),

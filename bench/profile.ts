@@ -1,5 +1,5 @@
 /**
- * `node bench/profile.ts [variant] [seconds] [keep-dir]`: runs one variant of the bench service under the
+ * `node bench/profile.ts [variant] [seconds] [keep-dir] [--ship-logs]`: runs one variant of the bench service under the
  * bench's load with `--cpu-prof`, then prints where its CPU went: self time by package (Faultline,
  * OpenTelemetry, prom-client, express, winston, Node internals, GC) and the hottest functions.
  * Used to decide what to make lighter; not part of `npm run bench`.
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startApp } from './appProcess.ts';
 import { measure } from './measure.ts';
+import { startElasticsearchSink } from './esSink.ts';
 import { startOtlpSink } from './sink.ts';
 import { baseEnv, variants, type VariantId } from './variants.ts';
 
@@ -28,7 +29,7 @@ const root = join(import.meta.dirname, '..');
 const variantId = (process.argv[2] ?? 'faultline') as VariantId;
 const seconds = Number(process.argv[3] ?? 10);
 /** Keep the .cpuprofile here (for DevTools) instead of deleting it. */
-const keepDir = process.argv[4];
+const keepDir = process.argv[4]?.startsWith('--') ? undefined : process.argv[4];
 
 /** The package (or runtime part) a call frame belongs to. */
 function category(url: string, name: string): string {
@@ -69,6 +70,8 @@ function summarise(profile: CpuProfile): void {
 
 const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'faultline-profile-'));
 const sink = await startOtlpSink();
+// `--ship-logs`: also ship winston records to a local Elasticsearch stand-in.
+const elasticsearch = process.argv.includes('--ship-logs') ? await startElasticsearchSink() : undefined;
 try {
   const variant = variants(root)[variantId];
   const app = await startApp({
@@ -78,7 +81,7 @@ try {
     execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
     env: {
       ...baseEnv(),
-      ...variant.env({ otlpUrl: sink.url, elasticsearchUrl: undefined }, await freePort()),
+      ...variant.env({ otlpUrl: sink.url, elasticsearchUrl: elasticsearch?.url }, await freePort()),
     },
     cpu: undefined,
     cwd: root,
@@ -93,5 +96,6 @@ try {
   summarise(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
 } finally {
   await sink.close();
+  await elasticsearch?.close();
   if (keepDir === undefined) rmSync(dir, { recursive: true, force: true });
 }

@@ -150,7 +150,18 @@ export function renderMarkdown(report: BenchReport): string {
       `${String(report.settings.rounds)} interleaved rounds (medians; ratios paired within a round).`,
     '',
   ];
-  if (report.overhead) lines.push(...overheadTable(report.overhead), '');
+  if (report.overhead) {
+    lines.push(
+      ...overheadTable(report.overhead),
+      '',
+      '_capacity × bare_ is bare’s app CPU per request divided by the variant’s: the throughput ratio ' +
+        'the app would reach if it alone limited throughput. _app cores busy_ below about 0.9 means the ' +
+        'load generator or other work on the machine, not the app, set the pace of that run. Spans per ' +
+        'request are counted from what the local OTLP sink received, grouped by trace. ' +
+        'Reproduce: `npm run bench`; profile: `node bench/profile.ts faultline 10`.',
+      '',
+    );
+  }
   const d = report.backendsDown;
   if (d) {
     lines.push(
