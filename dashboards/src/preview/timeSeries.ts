@@ -7,6 +7,7 @@ import { FONT, MUTED, TEXT, colorOf, defaults, timeAxis, type Box, type Parts } 
 import type { PanelData, PanelSeries, Window } from './data.ts';
 import { measureText } from './fonts.ts';
 import { formatValue } from './format.ts';
+import { onWindowGrid } from './grid.ts';
 
 const LEGEND_LIMIT = 12;
 
@@ -81,7 +82,7 @@ export function timeSeriesChart(
       name: `${axis}|${s.name}`,
       xAxisIndex: axis,
       yAxisIndex: axis,
-      data: s.points.map(([t, v]) => [t, v]),
+      data: onWindowGrid(s.points, window),
       showSymbol: false,
       lineStyle: { width: 1.5 },
       ...(stacked ? { stack: `stack${axis}`, areaStyle: { opacity: 0.35 } } : {}),
