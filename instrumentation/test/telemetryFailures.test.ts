@@ -43,7 +43,7 @@ describe('when the trace backend is unreachable', () => {
       expect(
         sampleValue(text, 'faultline_telemetry_export_failures_total', { signal: 'traces' }),
       ).toBeGreaterThan(0);
-      expect(sampleValue(text, 'faultline_telemetry_exported_total', { signal: 'traces' })).toBeUndefined();
+      expect(sampleValue(text, 'faultline_telemetry_exported_total', { signal: 'traces' })).toBe(0);
     } finally {
       await app.stop();
     }

@@ -17,7 +17,7 @@ import { getRuntime } from '../runtime.ts';
 import type { Message } from './amqplibShapes.ts';
 import { finishDelivery, type Delivery } from './DeliveryTracker.ts';
 import { ATTR, MESSAGING_SYSTEM, OPERATION_NAME, OPERATION_TYPE } from './semconv.ts';
-import { consumerLagSeconds, headerGetter } from './utils.ts';
+import { PROCESS_OUTCOMES, consumerLagSeconds, headerGetter } from './utils.ts';
 
 function processAttributes(queue: string, message: Message): Attributes {
   const attributes: Attributes = {
@@ -31,6 +31,20 @@ function processAttributes(queue: string, message: Message): Attributes {
   const { messageId } = message.properties;
   if (typeof messageId === 'string') attributes[ATTR.messageId] = messageId;
   return attributes;
+}
+
+/**
+ * Starts every consumer-side series of `queue` at 0 when a consumer attaches, so the first
+ * message, dead letter or requeue shows in `rate()` and `increase()` (a series that appears
+ * with its first count has no earlier sample to rise from).
+ */
+export function initialiseConsumerSeries(queue: string): void {
+  const { metrics } = getRuntime();
+  const labels = { messaging_system: MESSAGING_SYSTEM, messaging_destination_name: queue };
+  metrics.counter('messagingConsumed').inc(labels, 0);
+  metrics.histogram('messagingLag').zero(labels);
+  for (const outcome of PROCESS_OUTCOMES)
+    metrics.histogram('messagingProcessDuration').zero({ ...labels, outcome });
 }
 
 /** Starts processing `message` from `queue`: span, consumed counter and lag. */

@@ -32,7 +32,7 @@ import type {
   Publish,
   PublishArgs,
 } from './amqplibShapes.ts';
-import { runAutoAcked, startProcessing } from './consume.ts';
+import { initialiseConsumerSeries, runAutoAcked, startProcessing } from './consume.ts';
 import { DeliveryTracker, finishDelivery, type Delivery } from './DeliveryTracker.ts';
 import { isStamped, tracedPublish } from './publish.ts';
 import type { MessagingInstrumentationConfig } from './types.ts';
@@ -146,6 +146,7 @@ export class MessagingInstrumentation extends InstrumentationBase<MessagingInstr
     };
     return function (this: Channel, queue, onMessage, options) {
       const autoAck = options?.noAck === true;
+      quietly(() => initialiseConsumerSeries(queue));
       const handle = (message: Message | null): unknown => {
         const delivery = message ? quietly(() => begin(this, queue, message, autoAck)) : undefined;
         if (!delivery) return onMessage(message);

@@ -55,6 +55,8 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       exported: deps.metrics.counter('telemetryExported').labels({ signal: 'traces' }),
       failures: deps.metrics.counter('telemetryExportFailures').labels({ signal: 'traces' }),
     };
+    // Series start at 0, so the first drop or failure shows in rate() and increase().
+    for (const counter of Object.values(this.#counters)) counter.inc(0);
     const queueSize = deps.metrics.gauge('telemetryQueueSize').labels({ signal: 'traces' });
     deps.metrics.onCollect(() => queueSize.set(this.#queue.length));
     deps.metrics.gauge('telemetryQueueCapacity').set({ signal: 'traces' }, limits.maxQueueSize);

@@ -34,6 +34,8 @@ export class ShipperMetrics {
       shutdown: dropped.labels({ signal: SIGNAL, reason: 'shutdown' }),
     };
     this.#queueCapacity.inc(capacity);
+    // Series start at 0, so the first drop or failure shows in rate() and increase().
+    for (const counter of [this.#exported, this.#failures, ...Object.values(this.#dropped)]) counter.inc(0);
   }
 
   /** `count` records entered the buffer. */
