@@ -25,7 +25,10 @@ import { startOtlpTraceReceiver, type NormalisedSpan, type OtlpTraceReceiver } f
 import { freePort, freePortRange } from './console-support/processes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve('demo-services/console/screenshots');
+// The committed pictures are refreshed only on request, so a test run leaves the tree clean.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? path.resolve('demo-services/console/screenshots')
+  : path.resolve('test-output/console-screenshots');
 /** Prometheus scrapes the demo every 5 s; payments are redelivered every 2 s. */
 const LIVE_TIMEOUT_MS = 60_000;
 /** CircuitBreakerOpen's `for: 30s`, plus scrape and evaluation every 5 s. */
