@@ -56,7 +56,8 @@ export function explainMisses(
   if (bare && tracesOff && missed('traces off')) {
     notes.push(
       `**Traces off:** ${us(tracesOff.cpuUsPerRequest)} of CPU per request against ${us(bare.cpuUsPerRequest)} bare ` +
-        '(the request histogram and the diagnostics-channel subscriber); a throughput ratio further from the CPU ' +
+        '(the request histogram, the diagnostics-channel subscriber, and the redaction copy and correlation of ' +
+        'every winston record); a throughput ratio further from the CPU ' +
         'ratio than that is noise from other work on the machine.',
     );
   }
