@@ -9,20 +9,13 @@
  * would have paged (read from Alertmanager), reset, and see them paid; with script off, confirm
  * a fault on the confirmation page. Screenshots go to demo-services/console/screenshots/.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { demoChaos } from '../console/demoChaos.ts';
 import { startConsole, type RunningConsole } from '../console/server.ts';
+import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
 import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
-import { dropDatabase } from '../shared/db.ts';
-import { topology } from '../shared/topology.ts';
 import { startOtlpTraceReceiver, type NormalisedSpan, type OtlpTraceReceiver } from '../../testing/index.ts';
-import { freePort, freePortRange } from './console-support/processes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 // The committed pictures are refreshed only on request, so a test run leaves the tree clean.
@@ -34,9 +27,7 @@ const LIVE_TIMEOUT_MS = 60_000;
 /** CircuitBreakerOpen's `for: 30s`, plus scrape and evaluation every 5 s. */
 const ALERT_TIMEOUT_MS = 90_000;
 
-const prefix = `console${randomBytes(3).toString('hex')}.`;
-const databaseUrl = `postgres://postgres@127.0.0.1:5432/faultline_${prefix.replace('.', '')}`;
-let stateDir: string;
+let isolation: IsolatedDemo;
 let traces: OtlpTraceReceiver | undefined;
 let demo: RunningDemo | undefined;
 let consoleServer: RunningConsole | undefined;
@@ -45,34 +36,17 @@ let page: Page;
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  stateDir = await mkdtemp(path.join(os.tmpdir(), 'faultline-console-demo-'));
-  const free = await Promise.all(Array.from({ length: 12 }, freePort));
-  const next = () => free.shift() as number;
-  const ports = {
-    loadBalancer: next(),
-    gateways: [next(), next()],
-    orderService: next(),
-    paymentServices: [next(), next()],
-    paymentProvider: next(),
-    control: next(),
-    prometheus: next(),
-    alertmanager: next(),
-    pagerDutySink: next(),
-    // One metrics port per demo process, counted up from the base.
-    metricsBase: await freePortRange(10),
-  };
+  isolation = await isolatedDemo('console');
+  const { ports } = isolation;
   traces = await startOtlpTraceReceiver();
   demo = await startDemo({
+    ...isolation,
     otlpEndpoint: traces.url,
-    databaseUrl,
-    namePrefix: prefix,
-    stateDir,
     load: false,
     // A long outage must not exhaust the delivery budget (and dead-letter the orders) while the
     // test waits for the alert; every other setting is the demo's own.
     baseEnv: { ...process.env, MAX_DELIVERIES: '1000' },
     print: () => undefined,
-    ports,
   });
   consoleServer = await startConsole({
     config: {
@@ -114,19 +88,7 @@ afterAll(async () => {
   await consoleServer?.close();
   await demo?.stop();
   await traces?.close();
-  await dropDatabase(databaseUrl).catch(() => undefined);
-  const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
-  const channel = await connection.createChannel();
-  const names = topology(prefix);
-  for (const queue of [names.queue, names.retryQueue, names.deadLetterQueue])
-    await channel.deleteQueue(queue);
-  for (const exchange of [names.exchange, names.deadLetterExchange]) await channel.deleteExchange(exchange);
-  await connection.close();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await rm(stateDir, { recursive: true, force: true });
+  if (isolation) await removeIsolatedDemo(isolation);
 }, 60_000);
 
 /** Ids of the order rows, newest first. */

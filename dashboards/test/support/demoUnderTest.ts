@@ -4,22 +4,12 @@
  * OTLP receiver whose answers a fault scenario can turn into errors. `stop()` removes
  * everything it created: processes, database, queues and exchanges, Redis keys, state dir.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import amqp from 'amqplib';
-import { Redis } from 'ioredis';
 import { demoChaos } from '../../../demo-services/console/demoChaos.ts';
 import type { ChaosControl } from '../../../demo-services/console/faults.ts';
+import { isolatedDemo, removeIsolatedDemo } from '../../../demo-services/demo/isolation.ts';
 import { startDemo, type RunningDemo } from '../../../demo-services/demo/startDemo.ts';
-import { dropDatabase } from '../../../demo-services/shared/db.ts';
 import { topology, type Topology } from '../../../demo-services/shared/topology.ts';
-import { freePort, freePortRange } from '../../../demo-services/test/console-support/processes.ts';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../../testing/index.ts';
-
-const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Options of {@link startDemoUnderTest}. */
 export interface DemoUnderTestOptions {
@@ -46,82 +36,30 @@ export interface DemoUnderTest {
   stop(): Promise<void>;
 }
 
-async function demoPorts() {
-  const free = await Promise.all(Array.from({ length: 12 }, freePort));
-  const next = () => free.shift() as number;
-  return {
-    loadBalancer: next(),
-    gateways: [next(), next()],
-    orderService: next(),
-    paymentServices: [next(), next()],
-    paymentProvider: next(),
-    control: next(),
-    console: next(),
-    prometheus: next(),
-    alertmanager: next(),
-    pagerDutySink: next(),
-    // One metrics port per demo process, counted up from the base.
-    metricsBase: await freePortRange(10),
-  };
-}
-
-async function removeBrokerNames(names: Topology): Promise<void> {
-  const connection = await amqp.connect(AMQP_URL);
-  try {
-    const channel = await connection.createChannel();
-    for (const queue of [names.queue, names.retryQueue, names.deadLetterQueue])
-      await channel.deleteQueue(queue);
-    for (const exchange of [names.exchange, names.deadLetterExchange]) await channel.deleteExchange(exchange);
-  } finally {
-    await connection.close();
-  }
-}
-
-async function removeRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /**
  * Starts the demo with its load generator on, on free ports, with a database, queue names and
  * Redis keys of its own. If starting fails, what was started is removed before rethrowing.
  */
 export async function startDemoUnderTest(options: DemoUnderTestOptions): Promise<DemoUnderTest> {
-  const prefix = `dashboards${randomBytes(3).toString('hex')}.`;
-  const databaseUrl = `postgres://postgres@127.0.0.1:5432/faultline_${prefix.replace('.', '')}`;
-  const names = topology(prefix);
-  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'faultline-dashboards-demo-'));
+  const isolation = await isolatedDemo('dashboards');
+  const { ports } = isolation;
+  const names = topology(isolation.namePrefix);
   let traces: OtlpTraceReceiver | undefined;
   let demo: RunningDemo | undefined;
   const stop = async (): Promise<void> => {
-    const steps = [
-      () => demo?.stop(),
-      () => traces?.close(),
-      () => dropDatabase(databaseUrl),
-      () => removeBrokerNames(names),
-      () => removeRedisKeys(prefix),
-      () => rm(stateDir, { recursive: true, force: true }),
-    ];
-    for (const step of steps) await Promise.resolve(step()).catch(() => undefined);
+    await Promise.resolve(demo?.stop()).catch(() => undefined);
+    await Promise.resolve(traces?.close()).catch(() => undefined);
+    await removeIsolatedDemo(isolation);
   };
   try {
-    const ports = await demoPorts();
     traces = await startOtlpTraceReceiver();
     demo = await startDemo({
+      ...isolation,
       otlpEndpoint: traces.url,
-      databaseUrl,
-      namePrefix: prefix,
-      stateDir,
       load: true,
       loadRatePerSecond: options.loadRatePerSecond ?? 8,
       baseEnv: options.baseEnv,
       print: options.print ?? (() => undefined),
-      ports,
     });
     const chaos = demoChaos({
       providerUrl: `http://127.0.0.1:${ports.paymentProvider}`,

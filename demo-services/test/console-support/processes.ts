@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from './waitFor.ts';
@@ -15,41 +14,9 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1 (also a port nothing listens on, for a target that is down). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../../shared/freePorts.ts';
 
-async function bindable(port: number): Promise<boolean> {
-  const server = net.createServer();
-  const bound = await new Promise<boolean>((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => resolve(true));
-  });
-  if (bound) await new Promise<void>((resolve) => server.close(() => resolve()));
-  return bound;
-}
-
-/**
- * The first of `count` consecutive free ports (the demo gives each process the next metrics
- * port after a base). Tries random bases until one whole range is free.
- */
-export async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    let free = true;
-    for (let port = base; free && port < base + count; port += 1) free = await bindable(port);
-    if (free) return base;
-  }
-  throw new Error(`no ${count} consecutive free ports found between 20000 and 50000`);
-}
+export { freePort, freePortRange } from '../../shared/freePorts.ts';
 
 async function run(
   name: string,
