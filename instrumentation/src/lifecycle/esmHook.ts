@@ -17,6 +17,9 @@ interface SyncHooks {
 
 /** Installs the hook once; a failure leaves ESM imports unpatched, never the app broken. */
 export function registerEsmHook(): void {
+  // `node -e` / stdin have no entry file; import-in-the-middle's synchronous hook then fails
+  // to load Node's own `module` builtin. Code run that way is not a service: leave it alone.
+  if (process.argv[1] === undefined) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hooks = require('import-in-the-middle/register-hooks.mjs') as SyncHooks;
   if (hooks.supportsSyncHooks()) {
