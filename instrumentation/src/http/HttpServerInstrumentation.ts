@@ -85,7 +85,12 @@ export class HttpServerInstrumentation {
   #startSpan(request: IncomingMessage, method: string): Span | undefined {
     const tracing = this.#options.tracing;
     if (tracing === undefined) return undefined;
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    // Most requests carry no context to continue; extracting would only cost time.
+    const headers = request.headers;
+    const parent =
+      headers.traceparent === undefined && headers.baggage === undefined
+        ? ROOT_CONTEXT
+        : propagation.extract(ROOT_CONTEXT, headers);
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const { address, port } = splitHostPort(request.headers.host);
@@ -100,7 +105,6 @@ export class HttpServerInstrumentation {
           [attr.serverAddress]: address,
           [attr.serverPort]: port,
           [attr.clientAddress]: request.socket.remoteAddress,
-          [attr.userAgent]: request.headers['user-agent'],
           [attr.networkProtocolVersion]: request.httpVersion,
         },
       },

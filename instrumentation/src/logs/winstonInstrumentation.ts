@@ -155,10 +155,15 @@ function redactRecord(info: Record<string, unknown>, redactor: Redactor): void {
     // Errors keep their identity (formats such as `errors()` depend on it) and are the app's
     // own objects; what is shipped is masked by the ECS format.
     if (value instanceof Error) continue;
+    if (typeof value === 'string' || typeof value === 'number') {
+      // Flat values take the redactor's allocation-free path: the same object back when clean.
+      const field = { [key]: value };
+      const masked = redactor.redactAttributes(field);
+      if (masked !== field) info[key] = masked[key];
+      continue;
+    }
     const masked = redactor.redact({ [key]: value })[key];
-    const changed =
-      typeof value === 'object' ? JSON.stringify(masked) !== JSON.stringify(value) : masked !== value;
-    if (changed) info[key] = masked;
+    if (JSON.stringify(masked) !== JSON.stringify(value)) info[key] = masked;
   }
 }
 
