@@ -16,6 +16,7 @@
  * policy), so its fallback counter stays at 0.
  */
 import { BreakerSignals, type BreakerState } from './BreakerSignals.ts';
+import { wrapInstanceMethod } from '../wrapInstanceMethod.ts';
 
 /** cockatiel's `IDisposable`. */
 interface Disposable {
@@ -75,30 +76,26 @@ type Execute = CockatielBreaker['execute'];
 
 /** Wraps `execute` on the instance to count refused calls; returns the undo. */
 function countRejections(policy: CockatielBreaker, signals: BreakerSignals): () => void {
-  const ownBefore = Object.prototype.hasOwnProperty.call(policy, 'execute');
-  const original = policy.execute;
-  const wrapper = function <T>(
-    this: CockatielBreaker,
-    fn: (context: PolicyContext) => PromiseLike<T> | T,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    let ran = false;
-    const tracked = (context: PolicyContext) => {
-      ran = true;
-      return fn(context);
-    };
-    return (original.call(this, tracked, signal) as Promise<T>).catch((error: unknown) => {
-      if (!ran && hasFlag(error, 'isBrokenCircuitError')) signals.call('rejected');
-      throw error;
-    });
-  };
-  const target = policy as { execute: Execute };
-  target.execute = wrapper;
-  return () => {
-    if (target.execute !== wrapper) return;
-    if (ownBefore) target.execute = original;
-    else delete (target as Partial<typeof target>).execute;
-  };
+  return wrapInstanceMethod(
+    policy as { execute: Execute },
+    'execute',
+    (original) =>
+      function <T>(
+        this: CockatielBreaker,
+        fn: (context: PolicyContext) => PromiseLike<T> | T,
+        signal?: AbortSignal,
+      ): Promise<T> {
+        let ran = false;
+        const tracked = (context: PolicyContext) => {
+          ran = true;
+          return fn(context);
+        };
+        return (original.call(this, tracked, signal) as Promise<T>).catch((error: unknown) => {
+          if (!ran && hasFlag(error, 'isBrokenCircuitError')) signals.call('rejected');
+          throw error;
+        });
+      } as Execute,
+  );
 }
 
 /**

@@ -28,6 +28,7 @@ import { trace } from '@opentelemetry/api';
 import { spanAttributes, spanEvents } from '../catalogue/index.ts';
 import { observeHistogram } from '../metrics/observeHistogram.ts';
 import { getRuntime, type Runtime } from '../runtime.ts';
+import { wrapInstanceMethod } from '../wrapInstanceMethod.ts';
 
 /** cockatiel's `IDisposable`. */
 interface Disposable {
@@ -138,38 +139,34 @@ function wrapExecute(
   signals: RetrySignals,
   calls: AsyncLocalStorage<CallState>,
 ): () => void {
-  const ownBefore = Object.prototype.hasOwnProperty.call(policy, 'execute');
-  const original = policy.execute;
-  const wrapper = function <T>(
-    this: CockatielRetry,
-    fn: (context: RetryContext) => PromiseLike<T> | T,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const state: CallState = { signal, retryAt: undefined, ended: false };
-    const attempt = (context: RetryContext) => {
-      state.signal = context.signal;
-      if (state.retryAt !== undefined) {
-        signals.waited((performance.now() - state.retryAt) / 1000);
-        state.retryAt = undefined;
-      }
-      return fn(context);
-    };
-    const call = calls.run(state, () => original.call(this, attempt, signal)) as Promise<T>;
-    return call.catch((error: unknown) => {
-      if (!state.ended) {
-        state.ended = true;
-        signals.attempt(state.signal?.aborted ? 'aborted' : 'exhausted');
-      }
-      throw error;
-    });
-  };
-  const target = policy as { execute: Execute };
-  target.execute = wrapper;
-  return () => {
-    if (target.execute !== wrapper) return;
-    if (ownBefore) target.execute = original;
-    else delete (target as Partial<typeof target>).execute;
-  };
+  return wrapInstanceMethod(
+    policy as { execute: Execute },
+    'execute',
+    (original) =>
+      function <T>(
+        this: CockatielRetry,
+        fn: (context: RetryContext) => PromiseLike<T> | T,
+        signal?: AbortSignal,
+      ): Promise<T> {
+        const state: CallState = { signal, retryAt: undefined, ended: false };
+        const attempt = (context: RetryContext) => {
+          state.signal = context.signal;
+          if (state.retryAt !== undefined) {
+            signals.waited((performance.now() - state.retryAt) / 1000);
+            state.retryAt = undefined;
+          }
+          return fn(context);
+        };
+        const call = calls.run(state, () => original.call(this, attempt, signal)) as Promise<T>;
+        return call.catch((error: unknown) => {
+          if (!state.ended) {
+            state.ended = true;
+            signals.attempt(state.signal?.aborted ? 'aborted' : 'exhausted');
+          }
+          throw error;
+        });
+      } as Execute,
+  );
 }
 
 const instrumented = new WeakMap<object, () => void>();
