@@ -10,7 +10,7 @@ import type { ConfirmChannel } from 'amqplib';
 import type pg from 'pg';
 import { AmqpSession } from '../shared/amqpSession.ts';
 import type { Logger } from '../shared/logger.ts';
-import { assertTopology, type Topology } from '../shared/topology.ts';
+import { openTopologyChannel, type Topology } from '../shared/topology.ts';
 
 /** Options of an {@link OutboxRelay}. */
 export interface OutboxRelayOptions {
@@ -45,12 +45,9 @@ export class OutboxRelay {
       url: options.amqpUrl,
       log: options.log,
       setup: async (connection) => {
-        const channel = await connection.createConfirmChannel();
-        channel.on('error', () => undefined);
-        channel.on('close', () => {
-          if (this.#channel === channel) this.#channel = undefined;
+        const channel = await openTopologyChannel(connection, options.topology, (closed) => {
+          if (this.#channel === closed) this.#channel = undefined;
         });
-        await assertTopology(channel, options.topology);
         this.#channel = channel;
       },
     });

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { AmqpSession } from '../shared/amqpSession.ts';
 import { deadLettersCounter, paymentsCounter } from '../shared/demoMetrics.ts';
 import type { Logger } from '../shared/logger.ts';
-import { assertTopology, type Topology } from '../shared/topology.ts';
+import { openTopologyChannel, type Topology } from '../shared/topology.ts';
 import type { ChargePolicy } from './chargePolicy.ts';
 import { decidePayment, type PaymentAction } from './decision.ts';
 import { markFailed, markPaid, orderStatus } from './orderPayments.ts';
@@ -48,12 +48,9 @@ export class PaymentConsumer {
       url: options.amqpUrl,
       log: options.log,
       setup: async (connection) => {
-        const channel = await connection.createConfirmChannel();
-        channel.on('error', () => undefined);
-        channel.on('close', () => {
-          if (this.#channel === channel) this.#channel = undefined;
+        const channel = await openTopologyChannel(connection, options.topology, (closed) => {
+          if (this.#channel === closed) this.#channel = undefined;
         });
-        await assertTopology(channel, options.topology);
         await channel.prefetch(options.prefetch);
         await channel.consume(options.topology.queue, (message) => {
           if (message) void this.#handle(channel, message);

@@ -2,7 +2,7 @@
  * The RabbitMQ names the demo relies on (other engineers' rules and dashboards use them), and
  * declaring them. Every name takes an optional prefix so tests never share queues with the demo.
  */
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 
 /** Exchanges, queues and routing key of the order flow. */
 export interface Topology {
@@ -49,4 +49,21 @@ export async function assertTopology(channel: Channel, names: Topology): Promise
     deadLetterExchange: names.exchange,
     deadLetterRoutingKey: names.routingKey,
   });
+}
+
+/**
+ * Opens a confirm channel on `connection` with the topology asserted. `onClosed` is called with
+ * the channel when the broker or the connection closes it, so its owner can stop using it; a
+ * channel error is expected then (the session reconnects) and is not rethrown.
+ */
+export async function openTopologyChannel(
+  connection: ChannelModel,
+  names: Topology,
+  onClosed: (channel: ConfirmChannel) => void,
+): Promise<ConfirmChannel> {
+  const channel = await connection.createConfirmChannel();
+  channel.on('error', () => undefined);
+  channel.on('close', () => onClosed(channel));
+  await assertTopology(channel, names);
+  return channel;
 }
