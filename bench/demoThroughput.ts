@@ -6,13 +6,9 @@
  * Faultline, traces to the bench's sink) on free ports, its own database, queue and key names,
  * and removes all of them afterwards.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort } from './appProcess.ts';
 
 /** One scenario's figures. */
 export interface DemoScenario {
@@ -33,8 +29,6 @@ export type DemoResult =
 
 type StartDemoModule = typeof import('../demo-services/demo/startDemo.ts');
 type RunningDemo = Awaited<ReturnType<StartDemoModule['startDemo']>>;
-
-const PG_ROOT = 'postgres://postgres@127.0.0.1:5432';
 
 function placeOrders(apiUrl: string, durationS: number, connections: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -95,26 +89,6 @@ async function scenario(
   };
 }
 
-/** Deletes the demo's queues, exchanges and Redis keys (its database is dropped separately). */
-async function removeNames(root: string, prefix: string): Promise<void> {
-  const { topology } = (await import(
-    pathToFileURL(join(root, 'demo-services/shared/topology.ts')).href
-  )) as typeof import('../demo-services/shared/topology.ts');
-  const { default: amqp } = await import('amqplib');
-  const { Redis } = await import('ioredis');
-  const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
-  const channel = await connection.createChannel();
-  const names = topology(prefix);
-  for (const queue of [names.queue, names.retryQueue, names.deadLetterQueue])
-    await channel.deleteQueue(queue);
-  for (const exchange of [names.exchange, names.deadLetterExchange]) await channel.deleteExchange(exchange);
-  await connection.close();
-  const redis = new Redis('redis://127.0.0.1:6379');
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-}
-
 /** Options of {@link runDemoThroughput}. */
 export interface DemoRunOptions {
   readonly root: string;
@@ -130,36 +104,20 @@ export async function runDemoThroughput(options: DemoRunOptions): Promise<DemoRe
   const { startDemo } = (await import(
     pathToFileURL(join(root, 'demo-services/demo/startDemo.ts')).href
   )) as StartDemoModule;
-  const { dropDatabase } = (await import(
-    pathToFileURL(join(root, 'demo-services/shared/db.ts')).href
-  )) as typeof import('../demo-services/shared/db.ts');
-  const id = randomBytes(3).toString('hex');
-  const prefix = `bench${id}.`;
-  const databaseUrl = `${PG_ROOT}/faultline_bench${id}`;
-  const stateDir = await mkdtemp(join(tmpdir(), 'faultline-bench-demo-'));
-  const free = await Promise.all(Array.from({ length: 13 }, freePort));
-  const next = (): number => free.shift()!;
+  const { isolatedDemo, removeIsolatedDemo } = (await import(
+    pathToFileURL(join(root, 'demo-services/demo/isolation.ts')).href
+  )) as typeof import('../demo-services/demo/isolation.ts');
+  const isolation = await isolatedDemo('bench');
   let demo: RunningDemo | undefined;
   try {
     demo = await startDemo({
+      ...isolation,
       root,
-      databaseUrl,
-      namePrefix: prefix,
-      stateDir,
       load: false,
       observability: false,
       otlpEndpoint: options.otlpUrl,
       baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME },
       print: () => undefined,
-      ports: {
-        loadBalancer: next(),
-        gateways: [next(), next()],
-        orderService: next(),
-        paymentServices: [next(), next()],
-        paymentProvider: next(),
-        control: next(),
-        metricsBase: next(),
-      },
     });
     const connections = options.connections ?? 10;
     const scenarios: DemoScenario[] = [];
@@ -175,8 +133,6 @@ export async function runDemoThroughput(options: DemoRunOptions): Promise<DemoRe
     return { status: 'ran', scenarios };
   } finally {
     await demo?.stop();
-    await dropDatabase(databaseUrl).catch(() => undefined);
-    await removeNames(root, prefix).catch(() => undefined);
-    await rm(stateDir, { recursive: true, force: true });
+    await removeIsolatedDemo(isolation);
   }
 }
