@@ -1,11 +1,13 @@
 /**
  * The bench runs end to end in --quick mode and produces a complete results file. Speed goals
  * are not asserted here (they live in the bench itself); only that every variant was measured,
- * the numbers are sane, and Faultline makes exactly one span per request on a route that makes
- * no outgoing call.
+ * the numbers are sane, Faultline makes exactly one span per request on a route that makes no
+ * outgoing call, the hand-set-up OTel SDK's spans reach the sink, and the prom-client preload
+ * really times the service's requests (so its row is not just the bare app).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -46,7 +48,7 @@ describe('npm run bench --quick', () => {
     const { code, output } = await runQuickBench(outFile);
     if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
     report = JSON.parse(readFileSync(outFile, 'utf8')) as QuickReport;
-  }, 120_000);
+  }, 180_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -56,6 +58,8 @@ describe('npm run bench --quick', () => {
       'faultline',
       'faultline-traces-off',
       'otel-defaults',
+      'otel-http-express',
+      'prom-client-only',
     ]);
     for (const summary of report.overhead) {
       expect(summary.throughput).toBeGreaterThan(0);
@@ -68,9 +72,65 @@ describe('npm run bench --quick', () => {
     expect(report.overhead.find((s) => s.variant === 'faultline')?.spansPerRequest).toBe(1);
   });
 
+  it('gets the spans of the hand-set-up OTel SDK (http and express only) to the sink', () => {
+    expect(report.overhead.find((s) => s.variant === 'otel-http-express')?.spansPerRequest).toBeGreaterThan(
+      0,
+    );
+  });
+
   it('keeps serving with the backends down, against a bounded trace queue', () => {
     expect(report.backendsDown.throughputDown).toBeGreaterThan(0);
     expect(report.backendsDown.queues.traces?.capacity).toBeGreaterThan(0);
     expect(report.targets.length).toBeGreaterThan(0);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('the prom-client only variant', () => {
+  it('observes every request in a histogram by route template and serves it on its metrics port', async () => {
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const child = spawn(
+      NODE,
+      [
+        '--require',
+        join(ROOT, 'bench', 'app', 'prom-client-only.cjs'),
+        join(ROOT, 'bench', 'app', 'express-app.cjs'),
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), METRICS_PORT: String(metricsPort) },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('message', () => resolve());
+        void exited.then(() => reject(new Error('the app exited before listening')));
+      });
+      for (let i = 0; i < 3; i += 1) await (await fetch(`http://127.0.0.1:${port}/users/${i}`)).arrayBuffer();
+      await (await fetch(`http://127.0.0.1:${port}/nowhere`)).arrayBuffer();
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(metrics).toContain(
+        'http_request_duration_seconds_count{method="GET",route="/users/:id",status_code="200"} 3',
+      );
+      expect(metrics).toContain(
+        'http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"} 1',
+      );
+      expect(metrics).toMatch(/^process_cpu_seconds_total /m);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The bench's settings, parsed once from the command line and the environment. Defaults keep a
- * full `npm run bench` under about six minutes on a 2-core machine; `--quick` is a smoke run.
+ * full `npm run bench` under about six minutes on a 2-core machine: three interleaved rounds of
+ * the six overhead variants (each run about 12 s with start-up and span counting, so a fourth
+ * round would add over a minute); `--quick` is a smoke run.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -80,7 +82,7 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
     quick,
     durationS: positive('BENCH_DURATION_S', quick ? 1 : 6),
     warmupS: positive('BENCH_WARMUP_S', quick ? 0.5 : 2),
-    rounds: Math.round(positive('BENCH_ROUNDS', quick ? 1 : 4)),
+    rounds: Math.round(positive('BENCH_ROUNDS', quick ? 1 : 3)),
     connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
     pipelining: Math.round(positive('BENCH_PIPELINING', 1)),
     downDurationS: positive('BENCH_DOWN_DURATION_S', quick ? 2 : 20),

@@ -118,7 +118,7 @@ export async function runOverhead(context: OverheadContext): Promise<OverheadRun
       const run = await runOnce(context, variant, round);
       const m = run.measurement;
       context.log(
-        `  round ${round + 1}/${context.rounds} ${variant.label.padEnd(36)} ${m.throughput.toFixed(0).padStart(6)} req/s  ` +
+        `  round ${round + 1}/${context.rounds} ${variant.label.padEnd(40)} ${m.throughput.toFixed(0).padStart(6)} req/s  ` +
           `p99 ${m.p99Ms.toFixed(1)} ms  rss ${m.rssPeakMiB.toFixed(0)} MiB  cpu ${m.cpuUsPerRequest.toFixed(0)} µs/req` +
           (run.route ? `  spans/req ${run.route.spansPerTrace.toFixed(2)}` : ''),
       );

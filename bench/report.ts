@@ -139,6 +139,27 @@ function overheadTable(overhead: readonly OverheadSummary[]): string[] {
   return rows;
 }
 
+/** What the hand-written reference variants are, for those present in the table. */
+function referenceNotes(overhead: readonly OverheadSummary[]): string {
+  const has = (id: string): boolean => overhead.some((s) => s.variant === id);
+  let notes = '';
+  if (has('otel-http-express')) {
+    notes +=
+      '_OTel HTTP + express instrumentation only_ is the OpenTelemetry SDK set up by hand ' +
+      '(`bench/app/otel-http-express.cjs`): a tracer provider with a batch span processor and the ' +
+      'OTLP/HTTP protobuf trace exporter at their defaults, only the http and express ' +
+      'instrumentations, no metrics or logs; the service’s outgoing call uses `fetch`, which neither ' +
+      'covers, so that call gets no client span and the request it makes is counted as a trace of its own. ';
+  }
+  if (has('prom-client-only')) {
+    notes +=
+      '_prom-client only_ (`bench/app/prom-client-only.cjs`) is prom-client’s default metrics plus one ' +
+      'request-duration histogram (method, route template, status code) observed per request and ' +
+      'served on its own port; it exports no traces and ships no logs. ';
+  }
+  return notes;
+}
+
 /** The whole report as Markdown (README section and terminal). */
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
@@ -158,6 +179,7 @@ export function renderMarkdown(report: BenchReport): string {
         'the app would reach if it alone limited throughput. _app cores busy_ below about 0.9 means the ' +
         'load generator or other work on the machine, not the app, set the pace of that run. Spans per ' +
         'request are counted from what the local OTLP sink received, grouped by trace. ' +
+        referenceNotes(report.overhead) +
         'Reproduce: `npm run bench`; profile: `node bench/profile.ts faultline 10`.',
       '',
     );

@@ -29,7 +29,14 @@ const appScript = join(root, 'bench', 'app', 'express-app.cjs');
 const config: BenchConfig = parseBenchConfig(process.argv.slice(2), join(root, 'bench', 'results.json'));
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const all = variants(root);
-const overheadVariants = [all.bare, all.faultline, all['faultline-traces-off'], all['otel-defaults']];
+const overheadVariants = [
+  all.bare,
+  all.faultline,
+  all['faultline-traces-off'],
+  all['otel-defaults'],
+  all['otel-http-express'],
+  all['prom-client-only'],
+];
 const load = {
   path: '/users/42',
   connections: config.connections,

@@ -1,13 +1,16 @@
 /**
  * The ways the bench service is started: bare, with Faultline (defaults and traces off), and
- * with the standard OpenTelemetry auto-instrumentation at its defaults. Each says how to start
- * the app and which environment it gets; backends are passed in so the same variant can run
- * against healthy or unreachable ones.
+ * with the standard choices it is compared to: the OpenTelemetry auto-instrumentation at its
+ * defaults, the OpenTelemetry SDK set up by hand with only the http and express
+ * instrumentations (bench/app/otel-http-express.cjs), and hand-written prom-client metrics
+ * (bench/app/prom-client-only.cjs). Each says how to start the app and which environment it
+ * gets; backends are passed in so the same variant can run against healthy or unreachable ones.
  */
 import { join } from 'node:path';
 
 /** Identifiers of the variants, in report order. */
-export type VariantId = 'bare' | 'faultline' | 'faultline-traces-off' | 'otel-defaults';
+export type VariantId =
+  'bare' | 'faultline' | 'faultline-traces-off' | 'otel-defaults' | 'otel-http-express' | 'prom-client-only';
 
 /** Where the app's telemetry goes. */
 export interface Backends {
@@ -40,6 +43,7 @@ export function variants(root: string): Record<VariantId, Variant> {
     root,
     'node_modules/@opentelemetry/auto-instrumentations-node/build/src/register.js',
   );
+  const app = (file: string): string => join(root, 'bench', 'app', file);
   const faultlineEnv = (backends: Backends, metricsPort: number): Record<string, string> => ({
     OTEL_SERVICE_NAME: SERVICE,
     OTEL_EXPORTER_OTLP_ENDPOINT: backends.otlpUrl,
@@ -87,6 +91,28 @@ export function variants(root: string): Record<VariantId, Variant> {
         // The one departure from the defaults: cloud detectors (aws, gcp, azure, alibaba) would
         // probe metadata endpoints off the machine, and the bench stays on loopback.
         OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process,serviceinstance',
+      }),
+    },
+    'otel-http-express': {
+      id: 'otel-http-express',
+      label: 'OTel HTTP + express instrumentation only',
+      preload: [app('otel-http-express.cjs')],
+      hasFaultlineMetrics: false,
+      exportsTraces: true,
+      env: (backends) => ({
+        OTEL_SERVICE_NAME: SERVICE,
+        OTEL_EXPORTER_OTLP_ENDPOINT: backends.otlpUrl,
+      }),
+    },
+    'prom-client-only': {
+      id: 'prom-client-only',
+      label: 'prom-client only',
+      preload: [app('prom-client-only.cjs')],
+      hasFaultlineMetrics: false,
+      exportsTraces: false,
+      env: (_backends, metricsPort) => ({
+        METRICS_PORT: String(metricsPort),
+        METRICS_HOST: '127.0.0.1',
       }),
     },
   };
