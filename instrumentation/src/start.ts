@@ -14,7 +14,6 @@ import { enableLibraryInstrumentations, type LibraryInstrumentations } from './l
 import { MetricsServer } from './metrics/MetricsServer.ts';
 import { createRuntime, peekRuntime, setRuntime, type Runtime } from './runtime.ts';
 import { createRedactor } from './redaction/createRedactor.ts';
-import { createSpanRedaction } from './tracing/redactSpans.ts';
 import { setupTracing, teardownTracing, type Tracing } from './tracing/setupTracing.ts';
 
 /** Options of {@link start}; each overrides the environment variable it names. */
@@ -87,7 +86,7 @@ export function start(options: StartOptions = {}): FaultlineHandle {
   const traces = config.traces;
   const tracing = traces.enabled
     ? guarded(runtime, 'tracing', () =>
-        setupTracing(traces, config.service, runtime, createSpanRedaction(redactor)),
+        setupTracing(traces, config.service, runtime, (attributes) => redactor.redactAttributes(attributes)),
       )
     : undefined;
   const ignoredServers = new Set<Server>();
@@ -137,7 +136,10 @@ export function start(options: StartOptions = {}): FaultlineHandle {
         await flush(tracing, libraries, config, 'shutdown');
         libraries?.disable();
         await metricsServer?.close();
-        if (tracing) teardownTracing();
+        if (tracing) {
+          tracing.close();
+          teardownTracing();
+        }
         delete holder[KEY];
       })();
       return stopped;
@@ -163,14 +165,14 @@ async function flush(
     timer.unref();
   });
   const work = Promise.allSettled([
-    tracing?.processor.shutdown(),
+    tracing?.queue.shutdown(),
     mode === 'shutdown'
       ? libraries?.shutdown(config.shutdownTimeoutMs)
       : libraries?.flush(config.shutdownTimeoutMs),
   ]);
   const outcome = await Promise.race([work, deadline]);
   clearTimeout(timer);
-  if (outcome === 'timeout') tracing?.processor.abandon();
+  if (outcome === 'timeout') tracing?.queue.abandon();
 }
 
 /** Stops the running Faultline, if any (see {@link FaultlineHandle.shutdown}). */

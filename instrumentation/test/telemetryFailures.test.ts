@@ -75,10 +75,8 @@ describe('when the trace backend hangs', () => {
       })!;
       expect(queued).toBe(50);
       expect(sampleValue(text, 'faultline_telemetry_queue_capacity', { signal: 'traces' })).toBe(50);
-      // What is neither queued nor dropped is the one batch stuck in the hung export.
-      const inFlight = requests - 50 - dropped;
-      expect(inFlight).toBeGreaterThanOrEqual(1);
-      expect(inFlight).toBeLessThanOrEqual(10);
+      // The bound covers the batch stuck in the hung export too: exactly 50 spans are held.
+      expect(dropped).toBe(requests - 50);
       expect(receiver.requestCount()).toBe(1);
     } finally {
       await app.stop('SIGKILL');

@@ -20,6 +20,7 @@ import {
 import { spanAttributes as attr } from '../catalogue/index.ts';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.ts';
 import type { AsyncLocalContextManager } from '../tracing/AsyncLocalContextManager.ts';
+import { LINKED_ROOT_CONTEXT } from '../tracing/LinkedContext.ts';
 import { normaliseMethod, routeTemplate, splitHostPort, type RoutedRequest } from './utils.ts';
 
 const STATE = Symbol('faultline.httpServer');
@@ -89,7 +90,7 @@ export class HttpServerInstrumentation {
     const headers = request.headers;
     const parent =
       headers.traceparent === undefined && headers.baggage === undefined
-        ? ROOT_CONTEXT
+        ? LINKED_ROOT_CONTEXT
         : propagation.extract(ROOT_CONTEXT, headers);
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');

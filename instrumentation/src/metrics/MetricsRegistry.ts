@@ -13,6 +13,7 @@ import {
   type OpenMetricsContentType,
 } from 'prom-client';
 import { SERVICE_LABEL, metrics, type LabelsOf, type MetricKey } from '../catalogue/index.ts';
+import { ExemplarHistogram } from './ExemplarHistogram.ts';
 import { renderExposition, type ExpositionFormat } from './exposition.ts';
 
 /** Options of a {@link MetricsRegistry}. */
@@ -115,7 +116,7 @@ export class MetricsRegistry {
     let metric: AnyMetric;
     if (def.type === 'counter') metric = new Counter(common);
     else if (def.type === 'gauge') metric = new Gauge(common);
-    else metric = new Histogram({ ...common, buckets: [...(def.buckets ?? [])], enableExemplars: true });
+    else metric = new ExemplarHistogram({ ...common, buckets: [...(def.buckets ?? [])] });
     this.#created.set(key, metric);
     return metric;
   }

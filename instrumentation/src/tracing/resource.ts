@@ -1,13 +1,13 @@
-/** The OpenTelemetry resource every span carries, from the service identity. */
+/** The resource attributes every exported span carries, from the service identity. */
 import { hostname } from 'node:os';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { Attributes } from '@opentelemetry/api';
 import { resourceAttributes as attr } from '../catalogue/index.ts';
 import type { ServiceIdentity } from '../config/types.ts';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 
 /** Service, host, process and SDK attributes; `OTEL_RESOURCE_ATTRIBUTES` fill in the rest. */
-export function createResource(service: ServiceIdentity): Resource {
-  return resourceFromAttributes({
+export function createResource(service: ServiceIdentity): Attributes {
+  const attributes: Attributes = {
     ...service.attributes,
     [attr.serviceName]: service.name,
     [attr.serviceVersion]: service.version,
@@ -22,5 +22,7 @@ export function createResource(service: ServiceIdentity): Resource {
     'telemetry.sdk.language': 'nodejs',
     'telemetry.distro.name': INSTRUMENTATION_SCOPE.name,
     'telemetry.distro.version': INSTRUMENTATION_SCOPE.version,
-  });
+  };
+  for (const key of Object.keys(attributes)) if (attributes[key] === undefined) delete attributes[key];
+  return attributes;
 }

@@ -1,26 +1,30 @@
 /**
  * Wires the OpenTelemetry API to Faultline's trace pipeline: context manager, W3C propagators,
- * a tracer provider with the configured sampler and resource, and the bounded batch processor
- * in front of the one exporter the configuration names.
+ * and a tracer provider with the configured sampler whose spans are redacted and encoded for the
+ * configured OTLP/HTTP protocol as they end, then exported in bounded batches.
  */
-import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { context, propagation, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ServiceIdentity, TracesEnabled } from '../config/types.ts';
 import type { Runtime } from '../runtime.ts';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 import { AsyncLocalContextManager } from './AsyncLocalContextManager.ts';
-import { BoundedBatchSpanProcessor, type SpanTransform } from './BoundedBatchSpanProcessor.ts';
-import { loadExporter } from './loadExporter.ts';
+import { FaultlineTracerProvider } from './FaultlineTracer.ts';
+import { jsonEncoding } from './otlp/json.ts';
+import { OtlpHttpSender } from './otlp/OtlpHttpSender.ts';
+import { protobufEncoding } from './otlp/protobuf.ts';
 import { createResource } from './resource.ts';
 import { createSampler } from './sampler.ts';
+import { SpanExportQueue } from './SpanExportQueue.ts';
 
 /** The running trace pipeline. */
 export interface Tracing {
   readonly tracer: Tracer;
   readonly contextManager: AsyncLocalContextManager;
-  readonly processor: BoundedBatchSpanProcessor;
-  readonly provider: BasicTracerProvider;
+  readonly queue: SpanExportQueue;
+  readonly provider: FaultlineTracerProvider;
+  /** Closes the exporter's kept-alive connection. */
+  close(): void;
 }
 
 /** Builds the pipeline and registers it as the process's global OpenTelemetry API backend. */
@@ -28,24 +32,28 @@ export function setupTracing(
   config: TracesEnabled,
   service: ServiceIdentity,
   runtime: Pick<Runtime, 'metrics' | 'log'>,
-  transform: SpanTransform | undefined,
+  redact: (attributes: Attributes) => Attributes,
 ): Tracing {
   const contextManager = new AsyncLocalContextManager();
-  const processor = new BoundedBatchSpanProcessor(
-    loadExporter(config),
+  const resource = createResource(service);
+  const encoding = config.protocol === 'http/json' ? jsonEncoding(resource) : protobufEncoding(resource);
+  const sender = new OtlpHttpSender({
+    url: config.url,
+    contentType: encoding.contentType,
+    headers: config.headers,
+    timeoutMs: config.timeoutMs,
+  });
+  const queue = new SpanExportQueue(
+    encoding,
+    (body) => sender.send(body),
     {
       maxQueueSize: config.maxQueueSize,
       maxExportBatchSize: config.maxExportBatchSize,
       scheduleDelayMs: config.scheduleDelayMs,
-      exportTimeoutMs: config.timeoutMs,
     },
-    { metrics: runtime.metrics, log: runtime.log, transform },
+    { metrics: runtime.metrics, log: runtime.log, redact },
   );
-  const provider = new BasicTracerProvider({
-    resource: createResource(service),
-    sampler: createSampler(config.sampler),
-    spanProcessors: [processor],
-  });
+  const provider = new FaultlineTracerProvider(createSampler(config.sampler), queue);
   context.setGlobalContextManager(contextManager);
   const propagators = config.propagators.map((name) =>
     name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator(),
@@ -55,8 +63,9 @@ export function setupTracing(
   return {
     tracer: provider.getTracer(INSTRUMENTATION_SCOPE.name, INSTRUMENTATION_SCOPE.version),
     contextManager,
-    processor,
+    queue,
     provider,
+    close: () => sender.close(),
   };
 }
 

@@ -1,0 +1,180 @@
+/**
+ * The bounded, counted export of ended spans. A span is redacted and encoded the moment it ends,
+ * into the open batch's group for its scope; batches hold encoded bytes only, so what waits for
+ * export is a few hundred bytes per span rather than the span's object graph. The queue bound,
+ * every dropped span (queue full, export failed, shutdown, or `rejected`: it could not be encoded) and every failed
+ * export are counted in the self-telemetry metrics, and only one export is ever in flight, so a
+ * slow or dead backend costs bounded memory and no CPU spin.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { MetricsRegistry } from '../metrics/MetricsRegistry.ts';
+import type { SelfLogger } from '../logs/SelfLogger.ts';
+import type { SpanPipeline } from './FaultlineTracer.ts';
+import type { RecordedSpan, Scope } from './RecordedSpan.ts';
+import type { SpanEncoding, SpanGroup } from './otlp/encoding.ts';
+
+/** Queue and batching limits. */
+export interface BatchLimits {
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  readonly scheduleDelayMs: number;
+}
+
+/** Sends one encoded request; rejects when the backend did not accept it. */
+export type Send = (body: Uint8Array) => Promise<void>;
+
+/** Collaborators of the queue. */
+export interface QueueDependencies {
+  readonly metrics: MetricsRegistry;
+  readonly log: SelfLogger;
+  /** Masks secrets in an attribute set; returns it unchanged when there is nothing to mask. */
+  readonly redact: (attributes: Attributes) => Attributes;
+}
+
+interface Batch {
+  readonly groups: Map<Scope, SpanGroup>;
+  count: number;
+}
+
+/** Bounded, counted batch export of encoded spans. */
+export class SpanExportQueue implements SpanPipeline {
+  readonly #encoding: SpanEncoding;
+  readonly #send: Send;
+  readonly #limits: BatchLimits;
+  readonly #redact: (attributes: Attributes) => Attributes;
+  readonly #log: SelfLogger;
+  readonly #counters;
+  /** Full batches waiting for export, oldest first; the last one is open for new spans. */
+  #batches: Batch[] = [];
+  #queued = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #exporting: Promise<void> | undefined;
+  #failing = false;
+  #shutDown = false;
+
+  constructor(encoding: SpanEncoding, send: Send, limits: BatchLimits, deps: QueueDependencies) {
+    this.#encoding = encoding;
+    this.#send = send;
+    this.#limits = limits;
+    this.#redact = deps.redact;
+    this.#log = deps.log;
+    const dropped = deps.metrics.counter('telemetryDropped');
+    this.#counters = {
+      queueFull: dropped.labels({ signal: 'traces', reason: 'queue_full' }),
+      exportFailed: dropped.labels({ signal: 'traces', reason: 'export_failed' }),
+      shutdown: dropped.labels({ signal: 'traces', reason: 'shutdown' }),
+      encodingFailed: dropped.labels({ signal: 'traces', reason: 'rejected' }),
+      exported: deps.metrics.counter('telemetryExported').labels({ signal: 'traces' }),
+      failures: deps.metrics.counter('telemetryExportFailures').labels({ signal: 'traces' }),
+    };
+    // Series start at 0, so the first drop or failure shows in rate() and increase().
+    for (const counter of Object.values(this.#counters)) counter.inc(0);
+    const queueSize = deps.metrics.gauge('telemetryQueueSize').labels({ signal: 'traces' });
+    deps.metrics.onCollect(() => queueSize.set(this.#queued));
+    deps.metrics.gauge('telemetryQueueCapacity').set({ signal: 'traces' }, limits.maxQueueSize);
+  }
+
+  /** Spans waiting for export. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  onEnd(span: RecordedSpan): void {
+    if (this.#shutDown || this.#queued >= this.#limits.maxQueueSize) {
+      (this.#shutDown ? this.#counters.shutdown : this.#counters.queueFull).inc();
+      return;
+    }
+    let batch = this.#batches[this.#batches.length - 1];
+    if (batch === undefined || batch.count >= this.#limits.maxExportBatchSize) {
+      batch = { groups: new Map(), count: 0 };
+      this.#batches.push(batch);
+    }
+    let group = batch.groups.get(span.scope);
+    if (group === undefined) {
+      group = this.#encoding.group();
+      batch.groups.set(span.scope, group);
+    }
+    try {
+      this.#encoding.add(group, span, this.#redact);
+    } catch {
+      this.#counters.encodingFailed.inc();
+      return;
+    }
+    batch.count++;
+    this.#queued++;
+    if (batch.count >= this.#limits.maxExportBatchSize) this.#schedule(0);
+    else if (this.#timer === undefined) this.#schedule(this.#limits.scheduleDelayMs);
+  }
+
+  /** Exports everything queued now, one batch after another. */
+  async forceFlush(): Promise<void> {
+    while (this.#queued > 0 || this.#exporting !== undefined) {
+      await (this.#exporting ?? this.#exportBatch());
+    }
+  }
+
+  /** Flushes (each batch bounded by the export deadline), then refuses further spans. */
+  async shutdown(): Promise<void> {
+    if (this.#shutDown) return;
+    await this.forceFlush();
+    this.#shutDown = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+
+  /** Gives up on whatever is still queued, counting it as dropped at shutdown. */
+  abandon(): void {
+    this.#counters.shutdown.inc(this.#queued);
+    this.#batches = [];
+    this.#queued = 0;
+    this.#shutDown = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#exporting === undefined) void this.#exportBatch();
+    }, delayMs);
+    this.#timer.unref();
+  }
+
+  #exportBatch(): Promise<void> {
+    const batch = this.#batches.shift();
+    if (batch === undefined || batch.count === 0) return Promise.resolve();
+    const done = this.#sendBatch(batch).finally(() => {
+      this.#queued -= batch.count;
+      for (const group of batch.groups.values()) this.#encoding.release(group);
+      this.#exporting = undefined;
+      if (this.#queued > 0 && !this.#shutDown) {
+        const full = (this.#batches[0]?.count ?? 0) >= this.#limits.maxExportBatchSize;
+        this.#schedule(full ? 0 : this.#limits.scheduleDelayMs);
+      }
+    });
+    this.#exporting = done;
+    return done;
+  }
+
+  async #sendBatch(batch: Batch): Promise<void> {
+    try {
+      await this.#send(this.#encoding.request(batch.groups));
+    } catch (error) {
+      this.#counters.failures.inc();
+      this.#counters.exportFailed.inc(batch.count);
+      if (!this.#failing) {
+        const message = (error as Error).message;
+        this.#log.log('warn', `trace export failing: ${message}`, {
+          'event.action': 'telemetry.export_failed',
+          'error.message': message,
+        });
+      }
+      this.#failing = true;
+      return;
+    }
+    this.#counters.exported.inc(batch.count);
+    if (this.#failing) {
+      this.#log.log('info', 'trace export recovered', { 'event.action': 'telemetry.export_recovered' });
+    }
+    this.#failing = false;
+  }
+}
