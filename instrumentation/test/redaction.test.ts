@@ -357,6 +357,22 @@ describe('redactAttributes', () => {
       notes: ['fine', `api_key=${REDACTED}`],
     });
   });
+
+  test('redactAttribute masks one field exactly as redactAttributes does', () => {
+    const fields: [string, string | number | string[]][] = [
+      ['http.route', '/orders/:id'],
+      ['http.request.header.cookie', 'sid=1'],
+      ['url.full', 'https://shop.example/pay?token=abc&card=4111111111111111'],
+      ['payment.reference', 4111111111111111],
+      ['notes', ['fine', 'api_key=k1']],
+    ];
+    for (const [key, value] of fields) {
+      expect(redactor.redactAttribute(key, value)).toEqual(redactor.redactAttributes({ [key]: value })[key]);
+    }
+    const clean = '/orders/:id';
+    expect(redactor.redactAttribute('http.route', clean)).toBe(clean);
+    expect(redactor.redactAttribute('user.password', 'hunter2')).toBe(REDACTED);
+  });
 });
 
 describe('masking twice', () => {

@@ -14,12 +14,14 @@ import {
   SpanStatusCode,
   propagation,
   trace,
+  type Attributes,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
 import { spanAttributes as attr } from '../catalogue/index.ts';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.ts';
 import type { AsyncLocalContextManager } from '../tracing/AsyncLocalContextManager.ts';
+import { FaultlineTracer } from '../tracing/FaultlineTracer.ts';
 import { LINKED_ROOT_CONTEXT } from '../tracing/LinkedContext.ts';
 import { normaliseMethod, routeTemplate, splitHostPort, type RoutedRequest } from './utils.ts';
 
@@ -78,12 +80,14 @@ export class HttpServerInstrumentation {
     const { request, response, server } = message as RequestStartMessage;
     if (this.#options.ignoredServers.has(server)) return;
     const method = normaliseMethod(request.method);
-    const span = this.#startSpan(request, method);
-    response[STATE] = { startedAt: performance.now(), method, span, owner: this };
-    response.once('close', onResponseClose);
+    const startedAt = performance.now();
+    const span = this.#startSpan(request, method, startedAt);
+    response[STATE] = { startedAt, method, span, owner: this };
+    // `on`, not `once`: a response closes once, and `once` allocates a wrapper per request.
+    response.on('close', onResponseClose);
   };
 
-  #startSpan(request: IncomingMessage, method: string): Span | undefined {
+  #startSpan(request: IncomingMessage, method: string, startedAt: number): Span | undefined {
     const tracing = this.#options.tracing;
     if (tracing === undefined) return undefined;
     // Most requests carry no context to continue; extracting would only cost time.
@@ -95,29 +99,28 @@ export class HttpServerInstrumentation {
     const url = request.url ?? '/';
     const queryAt = url.indexOf('?');
     const { address, port } = splitHostPort(request.headers.host);
-    const span = tracing.tracer.startSpan(
-      method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          [attr.httpRequestMethod]: method,
-          [attr.urlPath]: queryAt === -1 ? url : url.slice(0, queryAt),
-          [attr.urlScheme]: (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
-          [attr.serverAddress]: address,
-          [attr.serverPort]: port,
-          [attr.clientAddress]: request.socket.remoteAddress,
-          [attr.networkProtocolVersion]: request.httpVersion,
-        },
-      },
-      parent,
-    );
+    const attributes: Attributes = {
+      [attr.httpRequestMethod]: method,
+      [attr.urlPath]: queryAt === -1 ? url : url.slice(0, queryAt),
+      [attr.urlScheme]: (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+      [attr.serverAddress]: address,
+      [attr.serverPort]: port,
+      [attr.clientAddress]: request.socket.remoteAddress,
+      [attr.networkProtocolVersion]: request.httpVersion,
+    };
+    const tracer = tracing.tracer;
+    const span =
+      tracer instanceof FaultlineTracer
+        ? tracer.startOwnedSpan(method, SpanKind.SERVER, attributes, parent, startedAt)
+        : tracer.startSpan(method, { kind: SpanKind.SERVER, attributes, startTime: startedAt }, parent);
     tracing.contextManager.enterWith(trace.setSpan(parent, span));
     return span;
   }
 
   /** @internal Records the end of a request; `response` is the closed response. */
   finish(response: TrackedResponse, state: RequestState): void {
-    const seconds = (performance.now() - state.startedAt) / 1000;
+    const endedAt = performance.now();
+    const seconds = (endedAt - state.startedAt) / 1000;
     const route = routeTemplate(response.req as IncomingMessage & RoutedRequest);
     const status = response.statusCode;
     const aborted = !response.writableFinished;
@@ -135,7 +138,7 @@ export class HttpServerInstrumentation {
         span.setAttribute(attr.errorType, aborted ? 'aborted' : String(status));
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
-      span.end();
+      span.end(endedAt);
       const context = span.spanContext();
       if (context.traceFlags & 1) {
         this.#duration.observe({

@@ -16,7 +16,7 @@
  * decided here, per record).
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ElasticsearchEnabled } from '../config/types.ts';
@@ -100,7 +100,12 @@ export class ElasticsearchShipper implements LogRecordSink {
     this.#metrics = new ShipperMetrics(deps.metrics, config.bufferSize);
     this.#health = new ShipperHealth(deps.log, describeTarget(config.url, config.index), config.maxRetries);
     this.#backoff = deps.backoff ?? DEFAULT_BACKOFF;
-    this.#client = new Client({
+    // Loaded here, not at import: the client and its HTTP stack are a few hundred modules that a
+    // service not shipping logs to Elasticsearch should not pay for.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Client: ElasticsearchClient } =
+      require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
+    this.#client = new ElasticsearchClient({
       node: config.url,
       ...(config.apiKey === undefined ? {} : { auth: { apiKey: config.apiKey } }),
       maxRetries: 0,

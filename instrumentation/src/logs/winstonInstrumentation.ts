@@ -156,10 +156,9 @@ function redactRecord(info: Record<string, unknown>, redactor: Redactor): void {
     // own objects; what is shipped is masked by the ECS format.
     if (value instanceof Error) continue;
     if (typeof value === 'string' || typeof value === 'number') {
-      // Flat values take the redactor's allocation-free path: the same object back when clean.
-      const field = { [key]: value };
-      const masked = redactor.redactAttributes(field);
-      if (masked !== field) info[key] = masked[key];
+      // Flat values take the redactor's allocation-free path: the same value back when clean.
+      const masked = redactor.redactAttribute(key, value);
+      if (masked !== value) info[key] = masked;
       continue;
     }
     const masked = redactor.redact({ [key]: value })[key];

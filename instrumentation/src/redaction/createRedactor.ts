@@ -40,6 +40,11 @@ export interface Redactor {
    * itself, without allocating, when nothing needs masking (the common case on every span).
    */
   redactAttributes(attributes: Attributes): Attributes;
+  /**
+   * One flat field (string, number, boolean or an array of them) masked as `redactAttributes`
+   * would mask it; `value` itself, without allocating, when nothing needs masking.
+   */
+  redactAttribute(key: string, value: AttributeValue): AttributeValue;
 }
 
 const DEFAULT_MAX_DEPTH = 10;
@@ -94,6 +99,12 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       }
     },
     redactString: (value) => text.redactString(value),
+    redactAttribute(key, value) {
+      if (!attributeNeedsMasking(key, value)) return value;
+      return isSensitiveKey(key)
+        ? (maskValue(value) as AttributeValue)
+        : (redactAttributeValue(value) as AttributeValue);
+    },
     redactAttributes(attributes) {
       let needsCopy = false;
       for (const key in attributes) {

@@ -11,6 +11,7 @@ import {
   context as contextApi,
   isSpanContextValid,
   trace,
+  type Attributes,
   type Context,
   type Span,
   type SpanContext,
@@ -63,6 +64,36 @@ export class FaultlineTracer implements Tracer {
     );
     if (options.attributes !== undefined) span.setAttributes(options.attributes);
     if (options.links !== undefined) span.addLinks(options.links);
+    return span;
+  }
+
+  /**
+   * `startSpan` for Faultline's own instrumentations: `attributes` is a fresh object of valid
+   * values that the span takes over instead of copying, and `startTime` is a `performance.now()`
+   * reading the caller already took.
+   */
+  startOwnedSpan(
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    context: Context,
+    startTime: number,
+  ): Span {
+    if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    const candidate = trace.getSpanContext(context);
+    const parent = candidate !== undefined && isSpanContextValid(candidate) ? candidate : undefined;
+    const traceId = parent === undefined ? newTraceId() : parent.traceId;
+    const sampled = this.#sampler(parent, traceId);
+    const spanContext: SpanContext = {
+      traceId,
+      spanId: newSpanId(),
+      traceFlags: sampled ? 1 : 0,
+      traceState: parent?.traceState,
+    };
+    if (!sampled) return trace.wrapSpanContext(spanContext);
+    const span = new RecordedSpan(this.#sink, this.#scope, spanContext, name, kind, parent, startTime);
+    span.attributes = attributes;
+    span.attributeCount = Object.keys(attributes).length;
     return span;
   }
 

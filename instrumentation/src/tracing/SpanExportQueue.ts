@@ -31,6 +31,9 @@ export interface QueueDependencies {
   readonly redact: (attributes: Attributes) => Attributes;
 }
 
+/** Ended spans are encoded in groups of this many (or when a batch is due). */
+const ENCODE_EVERY = 32;
+
 interface Batch {
   readonly groups: Map<Scope, SpanGroup>;
   count: number;
@@ -46,6 +49,8 @@ export class SpanExportQueue implements SpanPipeline {
   readonly #counters;
   /** Full batches waiting for export, oldest first; the last one is open for new spans. */
   #batches: Batch[] = [];
+  /** Ended spans not yet encoded (fewer than {@link ENCODE_EVERY}). */
+  #pending: RecordedSpan[] = [];
   #queued = 0;
   #timer: NodeJS.Timeout | undefined;
   #exporting: Promise<void> | undefined;
@@ -70,44 +75,60 @@ export class SpanExportQueue implements SpanPipeline {
     // Series start at 0, so the first drop or failure shows in rate() and increase().
     for (const counter of Object.values(this.#counters)) counter.inc(0);
     const queueSize = deps.metrics.gauge('telemetryQueueSize').labels({ signal: 'traces' });
-    deps.metrics.onCollect(() => queueSize.set(this.#queued));
+    deps.metrics.onCollect(() => queueSize.set(this.queued));
     deps.metrics.gauge('telemetryQueueCapacity').set({ signal: 'traces' }, limits.maxQueueSize);
   }
 
   /** Spans waiting for export. */
   get queued(): number {
-    return this.#queued;
+    return this.#queued + this.#pending.length;
   }
 
   onEnd(span: RecordedSpan): void {
-    if (this.#shutDown || this.#queued >= this.#limits.maxQueueSize) {
+    if (this.#shutDown || this.#queued + this.#pending.length >= this.#limits.maxQueueSize) {
       (this.#shutDown ? this.#counters.shutdown : this.#counters.queueFull).inc();
       return;
     }
-    let batch = this.#batches[this.#batches.length - 1];
-    if (batch === undefined || batch.count >= this.#limits.maxExportBatchSize) {
-      batch = { groups: new Map(), count: 0 };
-      this.#batches.push(batch);
+    // Encoding a few spans at a time keeps the encoder's code and buffers warm; the spans are
+    // still garbage within about a millisecond under load.
+    this.#pending.push(span);
+    if (this.#pending.length >= ENCODE_EVERY) this.#encodePending();
+    else if (this.#timer === undefined) this.#schedule(this.#limits.scheduleDelayMs);
+  }
+
+  #encodePending(): void {
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    let full = false;
+    for (const span of pending) {
+      let batch = this.#batches[this.#batches.length - 1];
+      if (batch === undefined || batch.count >= this.#limits.maxExportBatchSize) {
+        batch = { groups: new Map(), count: 0 };
+        this.#batches.push(batch);
+      }
+      let group = batch.groups.get(span.scope);
+      if (group === undefined) {
+        group = this.#encoding.group();
+        batch.groups.set(span.scope, group);
+      }
+      try {
+        this.#encoding.add(group, span, this.#redact);
+      } catch {
+        this.#counters.encodingFailed.inc();
+        continue;
+      }
+      batch.count++;
+      this.#queued++;
+      if (batch.count >= this.#limits.maxExportBatchSize) full = true;
     }
-    let group = batch.groups.get(span.scope);
-    if (group === undefined) {
-      group = this.#encoding.group();
-      batch.groups.set(span.scope, group);
-    }
-    try {
-      this.#encoding.add(group, span, this.#redact);
-    } catch {
-      this.#counters.encodingFailed.inc();
-      return;
-    }
-    batch.count++;
-    this.#queued++;
-    if (batch.count >= this.#limits.maxExportBatchSize) this.#schedule(0);
+    if (full) this.#schedule(0);
     else if (this.#timer === undefined) this.#schedule(this.#limits.scheduleDelayMs);
   }
 
   /** Exports everything queued now, one batch after another. */
   async forceFlush(): Promise<void> {
+    this.#encodePending();
     while (this.#queued > 0 || this.#exporting !== undefined) {
       await (this.#exporting ?? this.#exportBatch());
     }
@@ -123,7 +144,8 @@ export class SpanExportQueue implements SpanPipeline {
 
   /** Gives up on whatever is still queued, counting it as dropped at shutdown. */
   abandon(): void {
-    this.#counters.shutdown.inc(this.#queued);
+    this.#counters.shutdown.inc(this.#queued + this.#pending.length);
+    this.#pending = [];
     this.#batches = [];
     this.#queued = 0;
     this.#shutDown = true;
@@ -140,13 +162,14 @@ export class SpanExportQueue implements SpanPipeline {
   }
 
   #exportBatch(): Promise<void> {
+    this.#encodePending();
     const batch = this.#batches.shift();
     if (batch === undefined || batch.count === 0) return Promise.resolve();
     const done = this.#sendBatch(batch).finally(() => {
       this.#queued -= batch.count;
       for (const group of batch.groups.values()) this.#encoding.release(group);
       this.#exporting = undefined;
-      if (this.#queued > 0 && !this.#shutDown) {
+      if (this.#queued + this.#pending.length > 0 && !this.#shutDown) {
         const full = (this.#batches[0]?.count ?? 0) >= this.#limits.maxExportBatchSize;
         this.#schedule(full ? 0 : this.#limits.scheduleDelayMs);
       }

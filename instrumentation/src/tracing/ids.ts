@@ -8,6 +8,8 @@ import { randomFillSync } from 'node:crypto';
 const POOL_BYTES = 4096;
 const pool = Buffer.allocUnsafe(POOL_BYTES);
 let offset = POOL_BYTES;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
 
 function randomHex(bytes: number): string {
   for (;;) {
@@ -18,7 +20,7 @@ function randomHex(bytes: number): string {
     const id = pool.toString('hex', offset, offset + bytes);
     offset += bytes;
     // An all-zero id is invalid in W3C trace context; draw again (about once in 2^64).
-    if (!/^0+$/.test(id)) return id;
+    if (id !== ZERO_TRACE_ID && id !== ZERO_SPAN_ID) return id;
   }
 }
 
