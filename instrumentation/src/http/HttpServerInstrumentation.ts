@@ -26,6 +26,8 @@ import { LINKED_ROOT_CONTEXT } from '../tracing/LinkedContext.ts';
 import { normaliseMethod, routeTemplate, splitHostPort, type RoutedRequest } from './utils.ts';
 
 const STATE = Symbol('faultline.httpServer');
+/** Attributes a server span starts with (see `#startSpan`). */
+const SERVER_SPAN_ATTRIBUTES = 7;
 
 interface RequestState {
   readonly startedAt: number;
@@ -111,7 +113,14 @@ export class HttpServerInstrumentation {
     const tracer = tracing.tracer;
     const span =
       tracer instanceof FaultlineTracer
-        ? tracer.startOwnedSpan(method, SpanKind.SERVER, attributes, parent, startedAt)
+        ? tracer.startOwnedSpan(
+            method,
+            SpanKind.SERVER,
+            attributes,
+            SERVER_SPAN_ATTRIBUTES,
+            parent,
+            startedAt,
+          )
         : tracer.startSpan(method, { kind: SpanKind.SERVER, attributes, startTime: startedAt }, parent);
     tracing.contextManager.enterWith(trace.setSpan(parent, span));
     return span;

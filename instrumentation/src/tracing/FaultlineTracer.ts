@@ -68,14 +68,15 @@ export class FaultlineTracer implements Tracer {
   }
 
   /**
-   * `startSpan` for Faultline's own instrumentations: `attributes` is a fresh object of valid
-   * values that the span takes over instead of copying, and `startTime` is a `performance.now()`
-   * reading the caller already took.
+   * `startSpan` for Faultline's own instrumentations: `attributes` is a fresh object of
+   * `attributeCount` valid values that the span takes over instead of copying, and `startTime` is
+   * a `performance.now()` reading the caller already took.
    */
   startOwnedSpan(
     name: string,
     kind: SpanKind,
     attributes: Attributes,
+    attributeCount: number,
     context: Context,
     startTime: number,
   ): Span {
@@ -91,10 +92,10 @@ export class FaultlineTracer implements Tracer {
       traceState: parent?.traceState,
     };
     if (!sampled) return trace.wrapSpanContext(spanContext);
-    const span = new RecordedSpan(this.#sink, this.#scope, spanContext, name, kind, parent, startTime);
-    span.attributes = attributes;
-    span.attributeCount = Object.keys(attributes).length;
-    return span;
+    return new RecordedSpan(this.#sink, this.#scope, spanContext, name, kind, parent, startTime, {
+      attributes,
+      count: attributeCount,
+    });
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;

@@ -37,6 +37,8 @@ export interface SpanSink {
   onEnd(span: RecordedSpan): void;
 }
 
+const RELEASED: Attributes = Object.freeze({});
+
 /** Per-span limits (the OpenTelemetry defaults). */
 export const SPAN_LIMITS = { attributes: 128, events: 128, links: 128 } as const;
 
@@ -67,8 +69,8 @@ export class RecordedSpan implements Span {
   readonly parentIsRemote: boolean;
   readonly startTime: number;
   endTime = -1;
-  attributes: Attributes = {};
-  attributeCount = 0;
+  attributes: Attributes;
+  attributeCount: number;
   droppedAttributes = 0;
   events: RecordedEvent[] | undefined;
   droppedEvents = 0;
@@ -87,7 +89,10 @@ export class RecordedSpan implements Span {
     kind: SpanKind,
     parent: SpanContext | undefined,
     startTime: TimeInput | undefined,
+    ownedAttributes?: { readonly attributes: Attributes; readonly count: number },
   ) {
+    this.attributes = ownedAttributes?.attributes ?? {};
+    this.attributeCount = ownedAttributes?.count ?? 0;
     this.#sink = sink;
     this.scope = scope;
     this.#context = context;
@@ -171,6 +176,17 @@ export class RecordedSpan implements Span {
     const end = endTime === undefined ? now() : toSpanClock(endTime);
     this.endTime = end < this.startTime ? this.startTime : end;
     this.#sink.onEnd(this);
+  }
+
+  /**
+   * Drops what was recorded once it is encoded. An ended span can stay reachable for a while (a
+   * keep-alive socket's timer captures the request's context until the connection's next
+   * request), and what it recorded is no use to anyone after export.
+   */
+  release(): void {
+    this.attributes = RELEASED;
+    this.events = undefined;
+    this.links = undefined;
   }
 
   isRecording(): boolean {

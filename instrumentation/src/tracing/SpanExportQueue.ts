@@ -117,6 +117,8 @@ export class SpanExportQueue implements SpanPipeline {
       } catch {
         this.#counters.encodingFailed.inc();
         continue;
+      } finally {
+        span.release();
       }
       batch.count++;
       this.#queued++;

@@ -33,16 +33,24 @@ export function toSpanClock(input: TimeInput | undefined): number {
 
 /** Unix nanoseconds of a span-clock reading, as the low and high 32 bits. */
 export function unixNanoParts(spanClockMs: number): [low: number, high: number] {
+  const low = unixNanoLow(spanClockMs);
+  return [low, unixNanoHigh(spanClockMs)];
+}
+
+/** The low 32 bits of {@link unixNanoParts}, without allocating. */
+export function unixNanoLow(spanClockMs: number): number {
   const offsetNs = Math.round(spanClockMs * 1e6);
-  // The offset is negative only for times before the process started.
+  const low = ORIGIN_LOW + (offsetNs - Math.floor(offsetNs / TWO_32) * TWO_32);
+  return low >= TWO_32 ? low - TWO_32 : low;
+}
+
+/** The high 32 bits of {@link unixNanoParts}, without allocating. */
+export function unixNanoHigh(spanClockMs: number): number {
+  // The offset is negative only for times before the process started; floor keeps low in range.
+  const offsetNs = Math.round(spanClockMs * 1e6);
   const high = Math.floor(offsetNs / TWO_32);
-  let low = ORIGIN_LOW + (offsetNs - high * TWO_32);
-  let carry = 0;
-  if (low >= TWO_32) {
-    low -= TWO_32;
-    carry = 1;
-  }
-  return [low, ORIGIN_HIGH + high + carry];
+  const low = ORIGIN_LOW + (offsetNs - high * TWO_32);
+  return ORIGIN_HIGH + high + (low >= TWO_32 ? 1 : 0);
 }
 
 /** Unix nanoseconds of a span-clock reading, as a decimal string (OTLP/JSON). */

@@ -6,7 +6,7 @@
  */
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { RecordedEvent, RecordedSpan, Scope } from '../RecordedSpan.ts';
-import { unixNanoParts } from '../time.ts';
+import { unixNanoHigh, unixNanoLow } from '../time.ts';
 import { ProtoWriter, WireType } from './ProtoWriter.ts';
 import type { SpanGroup, SpanEncoding } from './encoding.ts';
 
@@ -99,10 +99,9 @@ export function writeAttributes(
 }
 
 function timestamp(writer: ProtoWriter, field: number, spanClockMs: number): void {
-  const [low, high] = unixNanoParts(spanClockMs);
   writer.tag(field, WireType.Fixed64);
-  writer.fixed32Raw(low);
-  writer.fixed32Raw(high);
+  writer.fixed32Raw(unixNanoLow(spanClockMs));
+  writer.fixed32Raw(unixNanoHigh(spanClockMs));
 }
 
 function event(writer: ProtoWriter, item: RecordedEvent, attributes: Attributes | undefined): void {
