@@ -102,9 +102,10 @@ export class ElasticsearchShipper implements LogRecordSink {
     this.#backoff = deps.backoff ?? DEFAULT_BACKOFF;
     // Loaded here, not at import: the client and its HTTP stack are a few hundred modules that a
     // service not shipping logs to Elasticsearch should not pay for.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
     const { Client: ElasticsearchClient } =
       require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     this.#client = new ElasticsearchClient({
       node: config.url,
       ...(config.apiKey === undefined ? {} : { auth: { apiKey: config.apiKey } }),
