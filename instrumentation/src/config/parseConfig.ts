@@ -4,8 +4,19 @@
  * variables keep their specified meaning and defaults.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { EnvReader, boolean, httpUrl, integer, keyValueList, type Env } from './readers.ts';
+import {
+  EnvReader,
+  boolean,
+  commaList,
+  httpUrl,
+  integer,
+  keyValueList,
+  listOf,
+  matching,
+  numberBetween,
+  oneOf,
+  type Env,
+} from './readers.ts';
 import type {
   Disabled,
   ElasticsearchEnabled,
@@ -50,7 +61,7 @@ function parseService(reader: EnvReader): ServiceIdentity {
 function parseSampler(reader: EnvReader): SamplerConfig | undefined {
   const kind = reader.read(
     'OTEL_TRACES_SAMPLER',
-    z.enum(SAMPLERS),
+    oneOf(SAMPLERS),
     'parentbased_always_on',
     SAMPLERS.join(', '),
     'traces are disabled',
@@ -59,7 +70,7 @@ function parseSampler(reader: EnvReader): SamplerConfig | undefined {
   if (kind.value !== 'traceidratio' && kind.value !== 'parentbased_traceidratio') return { kind: kind.value };
   const ratio = reader.read(
     'OTEL_TRACES_SAMPLER_ARG',
-    z.coerce.number().min(0).max(1),
+    numberBetween(0, 1),
     1,
     'a number from 0 to 1',
     'traces are disabled',
@@ -91,7 +102,7 @@ function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
   const exporterAccepted = 'otlp, none';
   const exporter = reader.read(
     'OTEL_TRACES_EXPORTER',
-    z.enum(['otlp', 'none']),
+    oneOf(['otlp', 'none']),
     'otlp',
     exporterAccepted,
     'traces are disabled',
@@ -100,14 +111,14 @@ function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
   if (exporter.value === 'none') return off('disabled_by_config');
   const generic = reader.read(
     'OTEL_EXPORTER_OTLP_PROTOCOL',
-    z.enum(PROTOCOLS),
+    oneOf(PROTOCOLS),
     'http/protobuf',
     PROTOCOLS.join(', '),
     'traces are disabled',
   );
   const protocol = reader.read(
     'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
-    z.enum(PROTOCOLS),
+    oneOf(PROTOCOLS),
     generic.ok ? generic.value : 'http/protobuf',
     PROTOCOLS.join(', '),
     'traces are disabled',
@@ -178,13 +189,9 @@ function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
 }
 
 function parsePropagators(reader: EnvReader): TracesEnabled['propagators'] {
-  const schema = z
-    .string()
-    .transform((text) => text.split(',').map((part) => part.trim()))
-    .pipe(z.array(z.enum(['tracecontext', 'baggage', 'none'])));
   const names = reader.readOrDefault(
     'OTEL_PROPAGATORS',
-    schema,
+    listOf(['tracecontext', 'baggage', 'none']),
     ['tracecontext', 'baggage'],
     'a comma-separated list of tracecontext, baggage, none',
   );
@@ -210,7 +217,7 @@ function parseMetrics(reader: EnvReader): MetricsEnabled | Disabled {
   );
   const host = reader.read(
     'FAULTLINE_METRICS_HOST',
-    z.string().regex(/^[A-Za-z0-9.:\-[\]]+$/),
+    matching(/^[A-Za-z0-9.:\-[\]]+$/),
     '0.0.0.0',
     'a host name or IP address',
     'the metrics endpoint is disabled',
@@ -232,7 +239,7 @@ function parseElasticsearch(reader: EnvReader, apiKey: string | undefined): Elas
   if (url.value === '') return off('disabled_by_config');
   const index = reader.read(
     'FAULTLINE_LOG_INDEX',
-    z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
+    matching(/^[a-z0-9][a-z0-9._-]*$/),
     'logs-faultline-default',
     'a lowercase Elasticsearch index or data stream name',
     'log shipping is disabled',
@@ -279,12 +286,7 @@ export function parseConfig(env: Env, readSecretFile: (path: string) => string):
   const correlation = reader.readOrDefault('FAULTLINE_LOG_CORRELATION', boolean, true, 'true, false');
   const redactKeys = reader.readOrDefault(
     'FAULTLINE_REDACT_KEYS',
-    z.string().transform((text) =>
-      text
-        .split(',')
-        .map((key) => key.trim())
-        .filter(Boolean),
-    ),
+    commaList,
     [],
     'a comma-separated list of field names',
   );
