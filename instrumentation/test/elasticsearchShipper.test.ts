@@ -1,3 +1,6 @@
+// The shipper loads the Elasticsearch client on first construction; loading it with the test file
+// keeps that one-off cost (hundreds of modules under jest) out of the first test's deadline.
+import '@elastic/elasticsearch';
 import type { ElasticsearchEnabled, ServiceIdentity } from '../src/config/types.ts';
 import { ElasticsearchShipper } from '../src/logs/ElasticsearchShipper.ts';
 import { SelfLogger } from '../src/logs/SelfLogger.ts';
