@@ -77,13 +77,29 @@ function looksLikeId(segment: string): boolean {
 /** Request property where the express integration records the template of the mount path. */
 export const MOUNT_TEMPLATE = Symbol.for('faultline.mountTemplate');
 
+/** Address and port of a `Host` header. */
+export interface HostPort {
+  readonly address: string | undefined;
+  readonly port: number | undefined;
+}
+
+const NO_HOST: HostPort = Object.freeze({ address: undefined, port: undefined });
+/** Hosts a service is called by are few; every request would otherwise run the regex again. */
+const hostCache = new Map<string, HostPort>();
+const HOST_CACHE_LIMIT = 256;
+
 /** Splits a `Host` header (or `host:port` string) into address and port. */
-export function splitHostPort(host: string | undefined): {
-  address: string | undefined;
-  port: number | undefined;
-} {
-  if (host === undefined || host === '') return { address: undefined, port: undefined };
+export function splitHostPort(host: string | undefined): HostPort {
+  if (host === undefined || host === '') return NO_HOST;
+  const known = hostCache.get(host);
+  if (known !== undefined) return known;
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
-  if (!match) return { address: host, port: undefined };
-  return { address: match[1], port: match[2] === undefined ? undefined : Number(match[2]) };
+  const split: HostPort = Object.freeze(
+    match
+      ? { address: match[1], port: match[2] === undefined ? undefined : Number(match[2]) }
+      : { address: host, port: undefined },
+  );
+  if (hostCache.size >= HOST_CACHE_LIMIT) hostCache.clear();
+  hostCache.set(host, split);
+  return split;
 }

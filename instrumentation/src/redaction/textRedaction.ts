@@ -34,6 +34,9 @@ function escapeForRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const CLEAN_CACHE_LIMIT = 4096;
+const CLEAN_CACHE_MAX_LENGTH = 200;
+
 /**
  * Builds the hint: any sensitive term spelled with optional separators between its letters
  * (a superset of every key the matcher accepts), a bearer token, URL user-info or 13 digits.
@@ -76,10 +79,23 @@ export function createTextRedactor(isSensitiveKey: KeyMatcher, terms: readonly s
     }
     return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
   };
+  // Short values repeat (methods, hosts, routes, log messages); remembering the ones the hint
+  // cleared saves running it again on every span and log record.
+  const clean = new Set<string>();
+  const hasHint = (text: string): boolean => {
+    const cacheable = text.length <= CLEAN_CACHE_MAX_LENGTH;
+    if (cacheable && clean.has(text)) return false;
+    if (hint.test(text)) return true;
+    if (cacheable) {
+      if (clean.size >= CLEAN_CACHE_LIMIT) clean.clear();
+      clean.add(text);
+    }
+    return false;
+  };
   return {
-    mightContainSecret: (text) => hint.test(text),
+    mightContainSecret: hasHint,
     redactString(text) {
-      if (!hint.test(text)) return text;
+      if (!hasHint(text)) return text;
       const masked = maskCardNumbers(
         maskPairs(text.replace(URL_USERINFO, `$1${REDACTED}$3`)).replace(BEARER, `$1 ${REDACTED}`),
       );
