@@ -36,14 +36,15 @@ type Internals = {
   labelNames: readonly string[];
 };
 
-/** Separates label values in a series key; cannot appear in a label value that prom-client accepts unescaped. */
-const SEPARATOR = '\u0000';
-const MISSING = '\u0001';
 const SERIES_CACHE_LIMIT = 10_000;
+
+/** Series by label value, one level per label name (no key string built per observation). */
+type SeriesTree = Map<string | number, SeriesTree | SeriesEntry>;
 
 /** A histogram with exemplars whose repeated observations skip prom-client's per-call work. */
 export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
-  readonly #series = new Map<string, SeriesEntry>();
+  #series: SeriesTree = new Map();
+  #cached = 0;
 
   constructor(configuration: HistogramConfiguration<T>) {
     super({ ...configuration, enableExemplars: true });
@@ -54,19 +55,24 @@ export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
     this.observe = fast as unknown as Histogram<T>['observe'];
     const remove = this.remove as (...args: unknown[]) => void;
     this.remove = ((...args: unknown[]) => {
-      this.#series.clear();
+      this.#forget();
       remove.apply(this, args);
     }) as Histogram<T>['remove'];
   }
 
   override reset(): void {
     // prom-client's constructor calls reset() before this class's fields exist.
-    if (#series in this) this.#series.clear();
+    if (#series in this) this.#forget();
     super.reset();
   }
 
+  #forget(): void {
+    this.#series = new Map();
+    this.#cached = 0;
+  }
+
   override zero(labels: Parameters<Histogram<T>['zero']>[0]): void {
-    this.#series.clear();
+    this.#forget();
     super.zero(labels);
   }
 
@@ -78,16 +84,18 @@ export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
     if (exemplarLabels !== undefined && !isTraceIdOnly(exemplarLabels)) return false;
     const internals = this as unknown as Internals;
     const names = internals.labelNames;
-    let key = '';
-    for (let i = 0; i < names.length; i++) {
+    let node: SeriesTree | SeriesEntry | undefined = this.#series;
+    for (let i = 0; i < names.length && node !== undefined; i++) {
       const labelValue = labels[names[i]!];
-      key += (labelValue === undefined ? MISSING : String(labelValue)) + SEPARATOR;
+      // A series with a label left out is prom-client's to record.
+      if (labelValue === undefined) return false;
+      node = (node as SeriesTree).get(labelValue);
     }
-    const entry = this.#series.get(key);
-    if (entry === undefined) {
-      this.#learn(key, labels, observation);
+    if (node === undefined) {
+      this.#learn(labels, observation);
       return true;
     }
+    const entry = node as SeriesEntry;
     const bounds = internals.upperBounds;
     let bound = -1;
     for (let i = 0; i < bounds.length; i++) {
@@ -115,13 +123,13 @@ export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
   }
 
   /** Lets prom-client record a series' first observation, then remembers its entry. */
-  #learn(key: string, labels: Record<string, string | number | undefined>, observation: Observation): void {
+  #learn(labels: Record<string, string | number | undefined>, observation: Observation): void {
     const internals = this as unknown as Internals;
     const before = Object.keys(internals.hashMap).length;
     (
       Histogram.prototype as unknown as { observeWithExemplar(o: Observation): void }
     ).observeWithExemplar.call(this, observation);
-    if (this.#series.size >= SERIES_CACHE_LIMIT) return;
+    if (this.#cached >= SERIES_CACHE_LIMIT) return;
     const names = internals.labelNames;
     const entries = Object.values(internals.hashMap);
     // A new series was appended last; otherwise search for the one with these label values.
@@ -129,8 +137,19 @@ export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
     const entry = candidates.find((candidate) =>
       names.every((name) => String(candidate.labels[name]) === String(labels[name])),
     );
-    if (entry !== undefined && names.every((name) => labels[name] !== undefined))
-      this.#series.set(key, entry);
+    if (entry === undefined || names.length === 0) return;
+    let node = this.#series;
+    for (let i = 0; i < names.length - 1; i++) {
+      const labelValue = labels[names[i]!]!;
+      let next = node.get(labelValue) as SeriesTree | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(labelValue, next);
+      }
+      node = next;
+    }
+    node.set(labels[names[names.length - 1]!]!, entry);
+    this.#cached++;
   }
 }
 
