@@ -107,8 +107,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     },
     redactAttributes(attributes) {
       let needsCopy = false;
-      for (const key in attributes) {
-        if (attributeNeedsMasking(key, attributes[key])) {
+      // Object.keys, not for-in: see writeAttributes in tracing/otlp/protobuf.ts.
+      const keys = Object.keys(attributes);
+      for (let i = 0; i < keys.length; i++) {
+        if (attributeNeedsMasking(keys[i]!, attributes[keys[i]!])) {
           needsCopy = true;
           break;
         }

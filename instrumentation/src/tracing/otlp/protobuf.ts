@@ -88,7 +88,11 @@ export function writeAttributes(
   attributes: Attributes | undefined,
 ): void {
   if (attributes === undefined) return;
-  for (const key in attributes) {
+  // Object.keys, not for-in: attribute sets of different shapes pass through here, and V8's
+  // for-in fast path deoptimises on each new shape (observed dozens of times a second).
+  const keys = Object.keys(attributes);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const value = attributes[key];
     if (value === undefined) continue;
     const mark = writer.begin(field);
