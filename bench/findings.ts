@@ -1,26 +1,35 @@
 /**
  * Why a missed target is missed, for the README: each reason quotes this run's figures, and
- * the profile findings it rests on (taken with `node bench/profile.ts`, see the bench section).
+ * the measurements it rests on.
  */
 import type { OverheadSummary } from './overhead.ts';
 import type { TargetCheck } from './report.ts';
 import { round } from './stats.ts';
 
-/** What the CPU profile of the Faultline defaults variant showed (bench/profile.ts, 2026-11-25). */
-const PROFILE_NOTE =
-  'A CPU profile of the defaults under the same load (`node bench/profile.ts faultline`, with the ' +
-  'winston integration in) puts the difference in span export on the app’s own thread (OTLP ' +
-  'protobuf serialisation ≈ 7% of busy CPU, span redaction ≈ 1.3%), the exemplar histogram ' +
-  '(`observeWithExemplar` ≈ 3%), the server span itself (start with propagation extract and ' +
-  '`enterWith` ≈ 2.4%, `span.end` ≈ 0.7%), the deep redaction copy of every winston record ' +
-  '(≈ 2%) and its correlation (≈ 0.5%), and more garbage collection; an unsampled span ' +
-  '(`OTEL_TRACES_SAMPLER=always_off`) already costs about 4 µs per request.';
+/**
+ * Where the defaults' extra CPU goes, measured on 2026-11-25 by switching parts off in the same
+ * interleaved load (scratch builds of the instrumentation; see the bench section of the README).
+ */
+const CPU_NOTE =
+  'Switching parts off one at a time under the same load puts it in the span itself: entering a ' +
+  'fresh context per request costs at most 1 µs, the span’s life (ids, start, attributes, end) ' +
+  '≈ 3.5 µs, and redacting and encoding it to OTLP protobuf plus the batched export ≈ 3 µs in the ' +
+  'running service (about 0.5 µs in a tight loop; the rest is cache and garbage-collection pressure ' +
+  'from interleaving with the app); log correlation and the exemplar cost no measurable time. The ' +
+  'OpenTelemetry SDK pipeline this replaced cost about twice as much (0.54× bare before). On this ' +
+  '2-vCPU virtual machine a variant’s CPU per request moves by about ±5% from run to run.';
 
 const RSS_NOTE =
-  'Most of the RSS difference under load is V8’s young generation: with traces on, new space ' +
-  'grows to 128 MiB (32 MiB with traces off), because every span survives scavenges while it ' +
-  'waits in the batch queue; at idle the difference is the modules loaded (zod, the OTel SDK, ' +
-  'otlp-transformer with sdk-metrics, the pg and ioredis instrumentations even when unused).';
+  'The difference under load is V8’s young generation. V8 grows new space (semi-spaces 16 → 32 → ' +
+  '64 MiB) once the bytes surviving scavenges add up, so the figure depends on the window as much as ' +
+  'on the service: in a 25 s run bare grows too (semi-space 16 → 32 MiB). With traces on, Node keeps ' +
+  'each keep-alive connection’s last request context alive (the connection’s idle timer captures the ' +
+  'async context frame, and with it the server span), which doubles what survives a scavenge ' +
+  '(≈ 125 KB against ≈ 60 KB with traces off, from `--trace-gc-nvp`), so V8 takes that step ' +
+  'within the window; without entering the context it does not, and RSS stays at the traces-off ' +
+  'figure (entering a fresh empty context per request is enough to grow it). Spans release their ' +
+  'attributes once encoded, so what stays is a few hundred bytes per connection. Idle, the difference is the modules Faultline loads (prom-client, the OpenTelemetry ' +
+  'API, core and instrumentation base, and the pg and ioredis instrumentations when traces are on).';
 
 function us(value: number): string {
   return `${round(value, 1)} µs`;
@@ -44,7 +53,7 @@ export function explainMisses(
         (tracesOff
           ? ` and ${us(tracesOff.cpuUsPerRequest)} with traces off, so tracing is the cost. `
           : '. ') +
-        PROFILE_NOTE,
+        CPU_NOTE,
     );
   }
   if (bare && faultline && missed('defaults: RSS')) {
@@ -56,9 +65,9 @@ export function explainMisses(
   if (bare && tracesOff && missed('traces off')) {
     notes.push(
       `**Traces off:** ${us(tracesOff.cpuUsPerRequest)} of CPU per request against ${us(bare.cpuUsPerRequest)} bare ` +
-        '(the request histogram, the diagnostics-channel subscriber, and the redaction copy and correlation of ' +
-        'every winston record); a throughput ratio further from the CPU ' +
-        'ratio than that is noise from other work on the machine.',
+        '(the request histogram, the diagnostics-channel subscriber, and the redaction and correlation of ' +
+        'every winston record, together about what prom-client alone costs); a throughput ratio ' +
+        'further from the CPU ratio than that is noise from other work on the machine.',
     );
   }
   if (missed('backends down: no RSS')) {
