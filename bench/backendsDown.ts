@@ -7,7 +7,7 @@
 import { freePort, startApp } from './appProcess.ts';
 import { startElasticsearchSink } from './esSink.ts';
 import { measure, type Load, type RssSample } from './measure.ts';
-import { scrapeSelfTelemetry, sumSeries, type SelfTelemetry } from './selfTelemetry.ts';
+import { scrapeNewSpaceMiB, scrapeSelfTelemetry, sumSeries, type SelfTelemetry } from './selfTelemetry.ts';
 import type { OtlpSink } from './sink.ts';
 import { median, ratio, rotate, slope } from './stats.ts';
 import { baseEnv, type Backends, type Variant } from './variants.ts';
@@ -27,6 +27,8 @@ export interface BackendsRun {
   readonly bufferFullAtS: number | undefined;
   /** RSS change over the last 40% of the window (see lateGrowth), MiB. */
   readonly rssGrowthLateMiB: number | undefined;
+  /** Change of V8's young generation (new space) size over the same part of the window, MiB. */
+  readonly youngGrowthLateMiB: number | undefined;
   readonly rssEndMiB: number;
   /** Least-squares RSS slope over the last 40% of the window (MiB per minute). */
   readonly rssSlopeLateMiBPerMin: number | undefined;
@@ -41,6 +43,13 @@ export interface BackendsSummary {
   readonly throughputRatio: number;
   /** Largest late RSS growth of the down runs (MiB). */
   readonly rssGrowthLateMiB: number | undefined;
+  /**
+   * Largest late RSS growth of the down runs once V8's resizing of its young generation in the
+   * same part of the window is taken out (MiB): what a growing buffer or a leak would show as.
+   */
+  readonly retainedGrowthLateMiB: number | undefined;
+  /** V8's young-generation growth in that down run (MiB). */
+  readonly youngGrowthLateMiB: number | undefined;
   readonly rssSlopeLateMiBPerMin: number | undefined;
   /** Down run's final RSS minus its round's healthy run's (median over rounds, MiB). */
   readonly rssEndDownMinusHealthyMiB: number;
@@ -96,9 +105,19 @@ async function runOnce(
     let bufferFullAtS: number | undefined;
     let lastScrape = -1;
     const scrapes: Promise<void>[] = [];
+    const newSpace: RssSample[] = [];
+    let lastNewSpaceScrape = -1;
     const m = await measure(app, context.load, context.warmupS, {
       sampleEveryMs: 500,
       onTick: (t) => {
+        if (t - lastNewSpaceScrape >= 1) {
+          lastNewSpaceScrape = t;
+          scrapes.push(
+            scrapeNewSpaceMiB(metricsUrl).then((mib) => {
+              if (mib !== undefined) newSpace.push({ t, mib });
+            }),
+          );
+        }
         if (bufferFullAtS !== undefined || t - lastScrape < 1) return;
         lastScrape = t;
         scrapes.push(
@@ -113,6 +132,10 @@ async function runOnce(
     await Promise.all(scrapes);
     const selfTelemetry = await scrapeSelfTelemetry(metricsUrl);
     const growth = lateGrowth(m.rss);
+    const young = lateGrowth(
+      newSpace.sort((a, b) => a.t - b.t),
+      4,
+    );
     return {
       state,
       round,
@@ -122,6 +145,7 @@ async function runOnce(
       rss: m.rss.map((s) => ({ t: Math.round(s.t * 10) / 10, mib: Math.round(s.mib * 10) / 10 })),
       bufferFullAtS,
       rssGrowthLateMiB: growth?.growth,
+      youngGrowthLateMiB: young?.growth,
       rssSlopeLateMiBPerMin: growth?.slope,
       rssEndMiB: m.rssEndMiB,
       selfTelemetry,
@@ -136,8 +160,11 @@ async function runOnce(
  * fifth before it. V8 sizes its heap in steps during the first seconds under load (healthy runs
  * show the same steps), so only the end says whether anything keeps growing.
  */
-function lateGrowth(rss: readonly RssSample[]): { growth: number; slope: number } | undefined {
-  if (rss.length < 10) return undefined;
+function lateGrowth(
+  rss: readonly RssSample[],
+  minSamples = 10,
+): { growth: number; slope: number } | undefined {
+  if (rss.length < minSamples) return undefined;
   const fifth = Math.floor(rss.length / 5);
   const last = rss.slice(rss.length - fifth);
   const before = rss.slice(rss.length - 2 * fifth, rss.length - fifth);
@@ -145,6 +172,25 @@ function lateGrowth(rss: readonly RssSample[]): { growth: number; slope: number 
     growth: median(last.map((s) => s.mib)) - median(before.map((s) => s.mib)),
     slope: slope([...before, ...last].map((s) => ({ x: s.t / 60, y: s.mib }))),
   };
+}
+
+/** The down run whose late RSS growth, young generation taken out, is largest. */
+function worstRetained(
+  down: readonly BackendsRun[],
+): Pick<BackendsSummary, 'retainedGrowthLateMiB' | 'youngGrowthLateMiB'> {
+  let worst: Pick<BackendsSummary, 'retainedGrowthLateMiB' | 'youngGrowthLateMiB'> = {
+    retainedGrowthLateMiB: undefined,
+    youngGrowthLateMiB: undefined,
+  };
+  for (const run of down) {
+    if (run.rssGrowthLateMiB === undefined) continue;
+    const young = run.youngGrowthLateMiB ?? 0;
+    const retained = run.rssGrowthLateMiB - Math.max(0, young);
+    if (worst.retainedGrowthLateMiB === undefined || retained > worst.retainedGrowthLateMiB) {
+      worst = { retainedGrowthLateMiB: retained, youngGrowthLateMiB: run.youngGrowthLateMiB };
+    }
+  }
+  return worst;
 }
 
 /** Runs healthy and down `rounds` times each, alternating which goes first. */
@@ -186,6 +232,7 @@ export function summariseBackendsDown(runs: readonly BackendsRun[]): BackendsSum
     throughputDown: median(down.map((r) => r.throughput)),
     throughputRatio: median(down.map((r) => ratio(r.throughput, healthyByRound.get(r.round) ?? Number.NaN))),
     rssGrowthLateMiB: growths.length ? Math.max(...growths) : undefined,
+    ...worstRetained(down),
     rssSlopeLateMiBPerMin: slopes.length ? Math.max(...slopes) : undefined,
     rssEndDownMinusHealthyMiB: median(down.map((r) => r.rssEndMiB - (healthyEnd.get(r.round) ?? Number.NaN))),
     droppedQueueFull: sum('faultline_telemetry_dropped_total', ['reason="queue_full"']),

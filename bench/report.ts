@@ -111,11 +111,14 @@ export function checkTargets(
         met: down.throughputRatio >= 0.9,
       },
       {
-        target: 'backends down: no RSS growth once buffers fill (≤ 5 MiB over the last 40% of the window)',
+        target:
+          'backends down: no RSS growth once buffers fill (≤ 5 MiB over the last 40% of the window, ' +
+          'V8 resizing its young generation taken out)',
         actual:
-          `${fmt(down.rssGrowthLateMiB, 1)} MiB (final RSS ${fmt(down.rssEndDownMinusHealthyMiB, 1)} MiB ` +
-          'above healthy: the full buffers)',
-        met: down.rssGrowthLateMiB !== undefined && down.rssGrowthLateMiB <= 5,
+          `${fmt(down.retainedGrowthLateMiB, 1)} MiB (RSS ${fmt(down.rssGrowthLateMiB, 1)} MiB, of which ` +
+          `young generation ${fmt(down.youngGrowthLateMiB, 1)} MiB; final RSS ` +
+          `${fmt(down.rssEndDownMinusHealthyMiB, 1)} MiB vs healthy)`,
+        met: down.retainedGrowthLateMiB !== undefined && down.retainedGrowthLateMiB <= 5,
       },
     );
   }

@@ -43,3 +43,21 @@ export function sumSeries(telemetry: SelfTelemetry | undefined, name: string, la
   }
   return sum;
 }
+
+/**
+ * The size of V8's young generation (`nodejs_heap_space_size_total_bytes{space="new"}`, from
+ * prom-client's default metrics on the same endpoint) in MiB; undefined when not answered.
+ */
+export async function scrapeNewSpaceMiB(url: string, timeoutMs = 2000): Promise<number | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    for (const line of (await response.text()).split('\n')) {
+      if (line.startsWith('nodejs_heap_space_size_total_bytes{') && line.includes('space="new"')) {
+        return Number(line.slice(line.lastIndexOf(' ') + 1)) / 1048576;
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
