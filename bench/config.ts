@@ -1,8 +1,9 @@
 /**
  * The bench's settings, parsed once from the command line and the environment. Defaults keep a
- * full `npm run bench` under about six minutes on a 2-core machine: three interleaved rounds of
- * the six overhead variants (each run about 12 s with start-up and span counting, so a fourth
- * round would add over a minute); `--quick` is a smoke run.
+ * full `npm run bench` near seven minutes on a 2-core machine: three interleaved rounds of the
+ * six overhead variants (each run about 12 s with start-up and span counting, so a fourth round
+ * would add over a minute), and four backends runs of 12 s warm-up plus 20 s; `--quick` is a
+ * smoke run.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -25,6 +26,12 @@ export interface BenchConfig {
   readonly pipelining: number;
   /** Seconds under load of each backends-down/healthy run (BENCH_DOWN_DURATION_S). */
   readonly downDurationS: number;
+  /**
+   * Unmeasured seconds under load before each backends-down/healthy window
+   * (BENCH_DOWN_WARMUP_S): long enough for V8 to finish sizing its heap, which otherwise reads
+   * as RSS growth late in the window.
+   */
+  readonly downWarmupS: number;
   /** Rounds of the backends-down pair (BENCH_DOWN_ROUNDS). */
   readonly downRounds: number;
   /** Seconds of demo load per scenario (BENCH_DEMO_DURATION_S). */
@@ -86,6 +93,7 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
     connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
     pipelining: Math.round(positive('BENCH_PIPELINING', 1)),
     downDurationS: positive('BENCH_DOWN_DURATION_S', quick ? 2 : 20),
+    downWarmupS: positive('BENCH_DOWN_WARMUP_S', quick ? 0.5 : 12),
     downRounds: Math.round(positive('BENCH_DOWN_ROUNDS', quick ? 1 : 2)),
     demoDurationS: positive('BENCH_DEMO_DURATION_S', quick ? 2 : 10),
     parts: parseParts(argValue(argv, '--only')),

@@ -190,7 +190,10 @@ export function renderMarkdown(report: BenchReport): string {
   const d = report.backendsDown;
   if (d) {
     lines.push(
-      `Backends down (OTLP and Elasticsearch on closed ports): ${fmt(d.throughputDown, 0)} req/s vs ` +
+      `Backends down (OTLP and Elasticsearch on closed ports, measured after ${fmt(
+        Number(report.settings.downWarmupS),
+        0,
+      )} s of warm-up): ${fmt(d.throughputDown, 0)} req/s vs ` +
         `${fmt(d.throughputHealthy, 0)} healthy (${fmt(d.throughputRatio)}×); queues at the end ${Object.entries(
           d.queues,
         )

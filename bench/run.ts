@@ -3,7 +3,7 @@
  * run on loopback. Prints a table, writes bench/results.json and the README's bench section.
  * Flags: --quick (smoke run), --only overhead,down,demo, --out <file>, --no-readme.
  * Environment: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_ROUNDS, BENCH_CONNECTIONS,
- * BENCH_DOWN_DURATION_S, BENCH_DOWN_ROUNDS, BENCH_DEMO_DURATION_S, BENCH_PIN=0 (no taskset).
+ * BENCH_DOWN_DURATION_S, BENCH_DOWN_WARMUP_S, BENCH_DOWN_ROUNDS, BENCH_DEMO_DURATION_S, BENCH_PIN=0 (no taskset).
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -79,7 +79,10 @@ async function overheadPart(sink: OtlpSink): Promise<{ runs: OverheadRun[]; summ
 }
 
 async function downPart(sink: OtlpSink): Promise<{ runs: BackendsRun[]; summary: BackendsSummary }> {
-  log(`backends down: healthy vs down × ${config.downRounds} rounds, ${config.downDurationS} s each`);
+  log(
+    `backends down: healthy vs down × ${config.downRounds} rounds, ${config.downDurationS} s each ` +
+      `after ${config.downWarmupS} s of warm-up`,
+  );
   const runs = await runBackendsDown({
     node: process.execPath,
     root,
@@ -88,7 +91,7 @@ async function downPart(sink: OtlpSink): Promise<{ runs: BackendsRun[]; summary:
     sink,
     variant: all.faultline,
     load: { ...load, durationS: config.downDurationS },
-    warmupS: config.warmupS,
+    warmupS: config.downWarmupS,
     rounds: config.downRounds,
     log,
   });
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
       warmupS: config.warmupS,
       rounds: config.rounds,
       downDurationS: config.downDurationS,
+      downWarmupS: config.downWarmupS,
       downRounds: config.downRounds,
       pinning,
     },
