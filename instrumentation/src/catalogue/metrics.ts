@@ -202,7 +202,7 @@ export const metrics = {
     name: 'faultline_telemetry_queue_size',
     type: 'gauge',
     group: 'telemetry',
-    help: 'Telemetry items waiting in the bounded export buffer of a signal.',
+    help: 'Telemetry items held in the bounded export buffer of a signal (traces: including the batch being sent).',
     labelNames: ['signal'],
     labelValues: { signal: ['traces', 'logs'] },
   }),
