@@ -13,6 +13,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type TimeInput,
   type Span,
   type SpanContext,
   type SpanOptions,
@@ -38,32 +39,18 @@ export class FaultlineTracer implements Tracer {
   }
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
-    if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    let parent: SpanContext | undefined;
-    if (options.root !== true) {
-      const candidate = trace.getSpanContext(context);
-      if (candidate !== undefined && isSpanContextValid(candidate)) parent = candidate;
-    }
-    const traceId = parent === undefined ? newTraceId() : parent.traceId;
-    const sampled = this.#sampler(parent, traceId);
-    const spanContext: SpanContext = {
-      traceId,
-      spanId: newSpanId(),
-      traceFlags: sampled ? 1 : 0,
-      traceState: parent?.traceState,
-    };
-    if (!sampled) return trace.wrapSpanContext(spanContext);
-    const span = new RecordedSpan(
-      this.#sink,
-      this.#scope,
-      spanContext,
+    const span = this.#start(
       name,
       options.kind ?? SpanKind.INTERNAL,
-      parent,
+      context,
+      options.root === true,
       options.startTime,
+      undefined,
     );
-    if (options.attributes !== undefined) span.setAttributes(options.attributes);
-    if (options.links !== undefined) span.addLinks(options.links);
+    if (span instanceof RecordedSpan) {
+      if (options.attributes !== undefined) span.setAttributes(options.attributes);
+      if (options.links !== undefined) span.addLinks(options.links);
+    }
     return span;
   }
 
@@ -80,9 +67,24 @@ export class FaultlineTracer implements Tracer {
     context: Context,
     startTime: number,
   ): Span {
+    return this.#start(name, kind, context, false, startTime, { attributes, count: attributeCount });
+  }
+
+  /** A recording span if sampled, else a non-recording one carrying the new span context. */
+  #start(
+    name: string,
+    kind: SpanKind,
+    context: Context,
+    root: boolean,
+    startTime: TimeInput | undefined,
+    owned: { readonly attributes: Attributes; readonly count: number } | undefined,
+  ): Span {
     if (isTracingSuppressed(context)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const candidate = trace.getSpanContext(context);
-    const parent = candidate !== undefined && isSpanContextValid(candidate) ? candidate : undefined;
+    let parent: SpanContext | undefined;
+    if (!root) {
+      const candidate = trace.getSpanContext(context);
+      if (candidate !== undefined && isSpanContextValid(candidate)) parent = candidate;
+    }
     const traceId = parent === undefined ? newTraceId() : parent.traceId;
     const sampled = this.#sampler(parent, traceId);
     const spanContext: SpanContext = {
@@ -92,10 +94,7 @@ export class FaultlineTracer implements Tracer {
       traceState: parent?.traceState,
     };
     if (!sampled) return trace.wrapSpanContext(spanContext);
-    return new RecordedSpan(this.#sink, this.#scope, spanContext, name, kind, parent, startTime, {
-      attributes,
-      count: attributeCount,
-    });
+    return new RecordedSpan(this.#sink, this.#scope, spanContext, name, kind, parent, startTime, owned);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
