@@ -113,14 +113,6 @@ export class ProtoWriter {
     this.#length += 8;
   }
 
-  /** A fixed64 field from a bigint (timestamps in nanoseconds). */
-  fixed64(field: number, value: bigint): void {
-    this.tag(field, WireType.Fixed64);
-    this.#ensure(8);
-    this.#buffer.writeBigUInt64LE(value, this.#length);
-    this.#length += 8;
-  }
-
   /** Four little-endian bytes, no tag (half of a fixed64). */
   fixed32Raw(value: number): void {
     this.#ensure(4);
