@@ -7,9 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './appProcess.ts';
 
 const ROOT = join(__dirname, '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
@@ -84,17 +84,6 @@ describe('npm run bench --quick', () => {
     expect(report.targets.length).toBeGreaterThan(0);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('the prom-client only variant', () => {
   it('observes every request in a histogram by route template and serves it on its metrics port', async () => {
