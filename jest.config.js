@@ -17,6 +17,7 @@ export default {
     '<rootDir>/elasticsearch',
     '<rootDir>/scripts',
     '<rootDir>/bench',
+    '<rootDir>/backends',
   ],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { COLLECTOR_IMAGE } from '../collector/distribution.ts';
+import { BACKENDS } from '../backends/index.ts';
 import {
   HEALTHCHECK_EXEMPT,
   checkDependencies,
@@ -150,9 +150,21 @@ describe('docker-compose.yml semantics', () => {
     }
   });
 
-  it('runs the pinned Collector image with collector/otel-collector.yaml', () => {
+  it('runs the images of the versions the tests and the demo run (backends/versions.ts)', () => {
+    const services = loadCompose().services;
+    expect(services['otel-collector']?.image).toBe(
+      `otel/opentelemetry-collector-contrib:${BACKENDS.collector.version}`,
+    );
+    expect(services.jaeger?.image).toBe(`jaegertracing/jaeger:${BACKENDS.jaeger.version}`);
+    expect(services.prometheus?.image).toBe(`prom/prometheus:v${BACKENDS.prometheus.version}`);
+    expect(services.alertmanager?.image).toBe(`prom/alertmanager:v${BACKENDS.alertmanager.version}`);
+    expect(services.elasticsearch?.image).toBe(
+      `docker.elastic.co/elasticsearch/elasticsearch:${BACKENDS.elasticsearch.version}`,
+    );
+  });
+
+  it('runs the Collector with collector/otel-collector.yaml', () => {
     const collector = loadCompose().services['otel-collector'];
-    expect(collector?.image).toBe(COLLECTOR_IMAGE);
     expect(collector?.volumes).toContain(
       './collector/otel-collector.yaml:/etc/otelcol-contrib/config.yaml:ro',
     );

@@ -1,0 +1,144 @@
+/**
+ * Builds (once) every backend Faultline runs for real, into the cache (`cache.ts`):
+ * the Collector with the official builder from collector/builder-config.yaml; Jaeger, Prometheus
+ * with promtool, Alertmanager with amtool from their modules on the Go module proxy, each built
+ * inside its own module so its go.mod (replace directives included) decides the dependencies;
+ * Elasticsearch's integration-test distribution from Maven Central. A finished build is marked,
+ * so a second run does nothing; a failed one leaves no marker and is retried next time.
+
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { childEnv } from './config.ts';
+import { backendDir, builtMarker, cacheRoot } from './cache.ts';
+import { requireGo, requireMaven } from './toolchain.ts';
+import {
+  BACKENDS,
+  type BackendName,
+  type CollectorBuild,
+  type GoProgram,
+  type MavenDistribution,
+} from './versions.ts';
+
+const run = promisify(execFile);
+
+/** Where build progress goes (default stdout). */
+export type Print = (line: string) => void;
+
+async function exec(command: string, args: string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, {
+      cwd,
+      env: childEnv(env),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${(stderr || message).trim().slice(-4000)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Whether `name` is built at its pinned version. */
+export function isBuilt(name: BackendName): boolean {
+  return existsSync(builtMarker(name));
+}
+
+async function buildGoProgram(name: string, program: GoProgram, out: string): Promise<void> {
+  requireGo(name);
+  const info = JSON.parse(
+    await exec('go', ['mod', 'download', '-json', `${program.module}@${program.moduleVersion}`]),
+  ) as { Dir: string };
+  for (const [binary, pkg] of Object.entries(program.commands)) {
+    const args = ['build', '-trimpath', '-o', path.join(out, binary)];
+    if (program.ldflags) args.push('-ldflags', program.ldflags);
+    // GOFLAGS=-mod=mod would let the build rewrite the module's requirements; readonly keeps them.
+    await exec('go', [...args, pkg], info.Dir, { GOFLAGS: '-mod=readonly -buildvcs=false' });
+  }
+}
+
+async function buildCollector(build: CollectorBuild, out: string): Promise<void> {
+  requireGo('the OpenTelemetry Collector');
+  const tools = path.join(cacheRoot(), 'tools', `builder-${build.version}`);
+  const builder = path.join(tools, 'builder');
+  if (!existsSync(builder))
+    await exec('go', ['install', `go.opentelemetry.io/collector/cmd/builder@v${build.version}`], undefined, {
+      GOBIN: tools,
+    });
+  await exec(builder, ['--config', build.manifest, '--output-path', out]);
+}
+
+async function fetchElasticsearch(dist: MavenDistribution, out: string): Promise<void> {
+  requireMaven('Elasticsearch');
+  const download = await mkdtemp(path.join(cacheRoot(), 'download-'));
+  try {
+    await exec('mvn', [
+      '-q',
+      '-B',
+      'dependency:copy',
+      `-Dartifact=${dist.artifact}`,
+      `-DoutputDirectory=${download}`,
+    ]);
+    const [zip] = (await readdir(download)).filter((file) => file.endsWith('.zip'));
+    if (!zip) throw new Error(`Maven Central served no zip for ${dist.artifact}`);
+    await exec('unzip', ['-q', path.join(download, zip), '-d', download]);
+    await rename(path.join(download, `elasticsearch-${dist.version}`), path.join(out, 'elasticsearch'));
+  } finally {
+    await rm(download, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(name: BackendName, out: string): Promise<void> {
+  const spec = BACKENDS[name];
+  switch (spec.kind) {
+    case 'collector':
+      return buildCollector(spec, out);
+    case 'go':
+      return buildGoProgram(name, spec, out);
+    case 'maven':
+      return fetchElasticsearch(spec, out);
+  }
+}
+
+/**
+ * Builds `name` unless it is built already. Builds into a scratch directory renamed into place
+ * when complete, so a concurrent or interrupted build never leaves a half-built backend in use.
+ */
+export async function ensureBuilt(name: BackendName, print: Print = console.log): Promise<string> {
+  const dir = backendDir(name);
+  if (isBuilt(name)) return dir;
+  const { version } = BACKENDS[name];
+  await mkdir(path.dirname(dir), { recursive: true });
+  const scratch = await mkdtemp(`${dir}.building-`);
+  await chmod(scratch, 0o755); // mkdtemp's 0700 would hide it from the user Elasticsearch runs as
+  const started = Date.now();
+  print(`backends: building ${name} ${version} into ${dir} (once; later runs reuse it)`);
+  const heartbeat = setInterval(
+    () => print(`backends: still building ${name} (${Math.round((Date.now() - started) / 1000)} s)`),
+    30_000,
+  );
+  try {
+    await buildInto(name, scratch);
+    await writeFile(path.join(scratch, '.faultline-built'), `${JSON.stringify({ name, version })}\n`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(scratch, dir);
+    print(`backends: ${name} ${version} built in ${Math.round((Date.now() - started) / 1000)} s`);
+    return dir;
+  } finally {
+    clearInterval(heartbeat);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Builds every named backend in turn (they each use every core). */
+export async function ensureAllBuilt(
+  names: readonly BackendName[] = Object.keys(BACKENDS) as BackendName[],
+  print: Print = console.log,
+): Promise<void> {
+  for (const name of names) await ensureBuilt(name, print);
+}

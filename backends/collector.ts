@@ -1,0 +1,94 @@
+/**
+ * The OpenTelemetry Collector built from collector/builder-config.yaml, running the project's
+ * own collector/otel-collector.yaml on loopback ports (the config's `${env:...}` settings).
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { childEnv } from './config.ts';
+import { COLLECTOR_CONFIG, collectorPath } from './binaries.ts';
+import { answers, freePort, startBackend, type BackendProcess } from './process.ts';
+
+/** Options of {@link startCollector}. */
+export interface CollectorOptions {
+  /** Where Jaeger receives OTLP/gRPC (`host:port`). */
+  jaegerOtlpEndpoint: string;
+  /** Directory for the log file. */
+  dir: string;
+  /** Overrides the probabilistic policy's share of traces that are neither errors nor slow. */
+  samplingPercentage?: number;
+}
+
+/** A running Collector. */
+export interface RunningCollector {
+  /** OTLP/HTTP base URL (what `OTEL_EXPORTER_OTLP_ENDPOINT` is set to). */
+  readonly otlpHttpUrl: string;
+  /** OTLP/gRPC `host:port`. */
+  readonly otlpGrpcEndpoint: string;
+  /** The Collector's own Prometheus metrics. */
+  readonly metricsUrl: string;
+  readonly process: BackendProcess;
+  stop(): Promise<void>;
+}
+
+/** The environment the config reads, for the given ports. */
+export function collectorEnv(ports: {
+  grpc: number;
+  http: number;
+  health: number;
+  metrics: number;
+  jaegerOtlpEndpoint: string;
+  samplingPercentage?: number;
+}): Record<string, string> {
+  return {
+    COLLECTOR_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
+    COLLECTOR_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
+    COLLECTOR_HEALTH_ENDPOINT: `127.0.0.1:${ports.health}`,
+    COLLECTOR_METRICS_HOST: '127.0.0.1',
+    COLLECTOR_METRICS_PORT: String(ports.metrics),
+    JAEGER_OTLP_ENDPOINT: ports.jaegerOtlpEndpoint,
+    ...(ports.samplingPercentage === undefined
+      ? {}
+      : { COLLECTOR_SAMPLING_PERCENTAGE: String(ports.samplingPercentage) }),
+  };
+}
+
+/**
+ * Runs `otelcol validate` on `configFile` (default: the project's) with `env`; resolves with
+ * the Collector's complaint, or undefined when it accepts the file.
+ */
+export async function validateCollectorConfig(
+  configFile = COLLECTOR_CONFIG,
+  env: Record<string, string> = {},
+): Promise<string | undefined> {
+  try {
+    await promisify(execFile)(collectorPath(), ['validate', `--config=${configFile}`], {
+      env: childEnv(env),
+    });
+    return undefined;
+  } catch (error) {
+    const { stderr, message } = error as { stderr?: string; message: string };
+    return (stderr || message).trim();
+  }
+}
+
+/** Starts the Collector and resolves once its health check answers. */
+export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  const [grpc, http, health, metrics] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const env = collectorEnv({ grpc, http, health, metrics, ...options });
+  const process = await startBackend({
+    name: 'otel-collector',
+    command: collectorPath(),
+    args: [`--config=${COLLECTOR_CONFIG}`],
+    env,
+    logFile: path.join(options.dir, 'otel-collector.log'),
+    ready: () => answers(`http://127.0.0.1:${health}/`),
+  });
+  return {
+    otlpHttpUrl: `http://127.0.0.1:${http}`,
+    otlpGrpcEndpoint: `127.0.0.1:${grpc}`,
+    metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
+    process,
+    stop: () => process.stop(),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The real backends Faultline's tests and demo run against, built once from pinned versions
+ * (`versions.ts`) and started on free loopback ports: the OpenTelemetry Collector, Jaeger,
+ * Elasticsearch, Prometheus and Alertmanager. Import from here; the rest is internal.
+ */
+export { BACKENDS, type BackendName } from './versions.ts';
+export { ensureBuilt, ensureAllBuilt, isBuilt } from './build.ts';
+export { cacheRoot, backendDir } from './cache.ts';
+export {
+  NotBuiltError,
+  programPath,
+  promtoolPath,
+  amtoolPath,
+  collectorPath,
+  COLLECTOR_CONFIG,
+} from './binaries.ts';
+export { ToolchainError } from './toolchain.ts';
+export { freePort, answers, startBackend, type BackendProcess, type BackendSpec } from './process.ts';
+export {
+  startCollector,
+  validateCollectorConfig,
+  collectorEnv,
+  type RunningCollector,
+  type CollectorOptions,
+} from './collector.ts';
+export { startJaeger, type RunningJaeger } from './jaeger.ts';
+export { startElasticsearch, type RunningElasticsearch, type ElasticsearchOptions } from './elasticsearch.ts';
+export { startPrometheus, startAlertmanager, type RunningServer, type ServerOptions } from './prometheus.ts';

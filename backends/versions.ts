@@ -1,0 +1,87 @@
+/**
+ * The one place the real backends' versions are pinned, for the tests, the demo and (checked by
+ * compose/composeFile.test.ts) docker-compose.yml's image tags. The Collector's version is the
+ * `dist.version` of collector/builder-config.yaml, the builder manifest it is built from.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { repoRoot } from './repoRoot.ts';
+
+/** A Go program built from a module of the Go module proxy, inside that module (its go.mod rules). */
+export interface GoProgram {
+  readonly kind: 'go';
+  /** The release users know (and the image tag compose uses). */
+  readonly version: string;
+  /** The Go module and the module version that holds that release. */
+  readonly module: string;
+  readonly moduleVersion: string;
+  /** Packages inside the module to build, binary name → package path relative to the module. */
+  readonly commands: Readonly<Record<string, string>>;
+  /** `-ldflags -X` settings (version strings shown by `--version`). */
+  readonly ldflags?: string;
+}
+
+/** Elasticsearch's integration-test distribution (no x-pack) from Maven Central. */
+export interface MavenDistribution {
+  readonly kind: 'maven';
+  readonly version: string;
+  readonly artifact: string;
+  /** Lowest Java feature release it runs on. */
+  readonly minJava: number;
+}
+
+/** The Collector, built by the official builder from a committed manifest. */
+export interface CollectorBuild {
+  readonly kind: 'collector';
+  readonly version: string;
+  readonly manifest: string;
+}
+
+const manifest = path.join(repoRoot(), 'collector', 'builder-config.yaml');
+const collectorVersion = (parse(readFileSync(manifest, 'utf8')) as { dist: { version: string } }).dist
+  .version;
+
+const promVersion = (program: string, version: string) =>
+  `-X github.com/prometheus/common/version.Version=${version} ` +
+  `-X github.com/prometheus/common/version.Branch=faultline-pinned ` +
+  `-X github.com/prometheus/common/version.Revision=${program}`;
+
+/** Every backend Faultline runs for real, by name. */
+export const BACKENDS = {
+  collector: { kind: 'collector', version: collectorVersion, manifest } satisfies CollectorBuild,
+  jaeger: {
+    kind: 'go',
+    version: '2.11.0',
+    // Jaeger v2 releases share a commit with a v1 tag; the module has no /v2 path.
+    module: 'github.com/jaegertracing/jaeger',
+    moduleVersion: 'v1.74.0',
+    commands: { jaeger: './cmd/jaeger' },
+  } satisfies GoProgram,
+  prometheus: {
+    kind: 'go',
+    version: '3.5.0',
+    // Prometheus 3.x.y is published as Go module version v0.30x.y.
+    module: 'github.com/prometheus/prometheus',
+    moduleVersion: 'v0.305.0',
+    commands: { prometheus: './cmd/prometheus', promtool: './cmd/promtool' },
+    ldflags: promVersion('prometheus', '3.5.0'),
+  } satisfies GoProgram,
+  alertmanager: {
+    kind: 'go',
+    version: '0.28.1',
+    module: 'github.com/prometheus/alertmanager',
+    moduleVersion: 'v0.28.1',
+    commands: { alertmanager: './cmd/alertmanager', amtool: './cmd/amtool' },
+    ldflags: promVersion('alertmanager', '0.28.1'),
+  } satisfies GoProgram,
+  elasticsearch: {
+    kind: 'maven',
+    version: '9.4.3',
+    artifact: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:9.4.3:zip',
+    minJava: 21,
+  } satisfies MavenDistribution,
+} as const;
+
+/** A backend's name. */
+export type BackendName = keyof typeof BACKENDS;
