@@ -17,6 +17,16 @@ export interface CollectorOptions {
   dir: string;
   /** Overrides the probabilistic policy's share of traces that are neither errors nor slow. */
   samplingPercentage?: number;
+  /** Ports to listen on (default: free ones); pass a stopped Collector's `ports` to restart it in place. */
+  ports?: Partial<CollectorPorts>;
+}
+
+/** The ports a Collector listens on. */
+export interface CollectorPorts {
+  grpc: number;
+  http: number;
+  health: number;
+  metrics: number;
 }
 
 /** A running Collector. */
@@ -27,19 +37,15 @@ export interface RunningCollector {
   readonly otlpGrpcEndpoint: string;
   /** The Collector's own Prometheus metrics. */
   readonly metricsUrl: string;
+  readonly ports: CollectorPorts;
   readonly process: BackendProcess;
   stop(): Promise<void>;
 }
 
 /** The environment the config reads, for the given ports. */
-export function collectorEnv(ports: {
-  grpc: number;
-  http: number;
-  health: number;
-  metrics: number;
-  jaegerOtlpEndpoint: string;
-  samplingPercentage?: number;
-}): Record<string, string> {
+export function collectorEnv(
+  ports: CollectorPorts & { jaegerOtlpEndpoint: string; samplingPercentage?: number },
+): Record<string, string> {
   return {
     COLLECTOR_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
     COLLECTOR_OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
@@ -74,7 +80,11 @@ export async function validateCollectorConfig(
 
 /** Starts the Collector and resolves once its health check answers. */
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
-  const [grpc, http, health, metrics] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const chosen = options.ports ?? {};
+  const grpc = chosen.grpc ?? (await freePort());
+  const http = chosen.http ?? (await freePort());
+  const health = chosen.health ?? (await freePort());
+  const metrics = chosen.metrics ?? (await freePort());
   const env = collectorEnv({ grpc, http, health, metrics, ...options });
   const process = await startBackend({
     name: 'otel-collector',
@@ -88,6 +98,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     otlpHttpUrl: `http://127.0.0.1:${http}`,
     otlpGrpcEndpoint: `127.0.0.1:${grpc}`,
     metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
+    ports: { grpc, http, health, metrics },
     process,
     stop: () => process.stop(),
   };

@@ -24,6 +24,8 @@ export interface ElasticsearchOptions {
   dir: string;
   /** JVM heap in MiB (default 512). */
   heapMiB?: number;
+  /** HTTP port (default a free one); given, e.g. to restart a node where its clients point. */
+  port?: number;
 }
 
 const NOBODY = { uid: 65534, gid: 65534 };
@@ -41,7 +43,7 @@ async function chownTree(dir: string): Promise<void> {
 export async function startElasticsearch(options: ElasticsearchOptions): Promise<RunningElasticsearch> {
   const home = path.dirname(path.dirname(programPath('elasticsearch', 'elasticsearch/bin/elasticsearch')));
   const javaHome = findJavaHome(BACKENDS.elasticsearch.minJava, 'Elasticsearch');
-  const [http, transport] = await Promise.all([freePort(), freePort()]);
+  const [http, transport] = await Promise.all([options.port ?? freePort(), freePort()]);
   const config = path.join(options.dir, 'config');
   await mkdir(path.join(options.dir, 'data'), { recursive: true });
   await mkdir(path.join(options.dir, 'logs'), { recursive: true });

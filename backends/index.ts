@@ -22,7 +22,16 @@ export {
   collectorEnv,
   type RunningCollector,
   type CollectorOptions,
+  type CollectorPorts,
 } from './collector.ts';
-export { startJaeger, type RunningJaeger } from './jaeger.ts';
+export { startJaeger, type RunningJaeger, type JaegerPorts } from './jaeger.ts';
 export { startElasticsearch, type RunningElasticsearch, type ElasticsearchOptions } from './elasticsearch.ts';
 export { startPrometheus, startAlertmanager, type RunningServer, type ServerOptions } from './prometheus.ts';
+export {
+  getTrace,
+  tagValue,
+  serviceOf,
+  type JaegerTrace,
+  type JaegerSpan,
+  type JaegerTag,
+} from './jaegerQuery.ts';

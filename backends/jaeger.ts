@@ -14,15 +14,34 @@ export interface RunningJaeger {
   /** Base URL of the query API and UI (`/api/traces/{id}`, `/api/services`, ...). */
   readonly queryUrl: string;
   readonly metricsUrl: string;
+  readonly ports: JaegerPorts;
   readonly process: BackendProcess;
   stop(): Promise<void>;
 }
 
-/** Starts Jaeger and resolves once its query API answers; `dir` receives the log. */
-export async function startJaeger(options: { dir: string }): Promise<RunningJaeger> {
-  const [otlp, query, queryGrpc, health, metrics] = await Promise.all(
-    Array.from({ length: 5 }, () => freePort()),
-  );
+/** The ports a Jaeger listens on. */
+export interface JaegerPorts {
+  otlp: number;
+  query: number;
+  queryGrpc: number;
+  health: number;
+  metrics: number;
+}
+
+/**
+ * Starts Jaeger and resolves once its query API answers; `dir` receives the log. `ports`
+ * (default: free ones) fixes some or all ports, or restarts a stopped Jaeger in place.
+ */
+export async function startJaeger(options: {
+  dir: string;
+  ports?: Partial<JaegerPorts>;
+}): Promise<RunningJaeger> {
+  const chosen = options.ports ?? {};
+  const otlp = chosen.otlp ?? (await freePort());
+  const query = chosen.query ?? (await freePort());
+  const queryGrpc = chosen.queryGrpc ?? (await freePort());
+  const health = chosen.health ?? (await freePort());
+  const metrics = chosen.metrics ?? (await freePort());
   const queryUrl = `http://127.0.0.1:${query}`;
   const process = await startBackend({
     name: 'jaeger',
@@ -42,6 +61,7 @@ export async function startJaeger(options: { dir: string }): Promise<RunningJaeg
     otlpGrpcEndpoint: `127.0.0.1:${otlp}`,
     queryUrl,
     metricsUrl: `http://127.0.0.1:${metrics}/metrics`,
+    ports: { otlp, query, queryGrpc, health, metrics },
     process,
     stop: () => process.stop(),
   };
