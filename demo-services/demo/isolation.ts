@@ -40,7 +40,7 @@ const METRICS_PORTS = 12;
 
 /** Free ports for every listener of a demo. */
 export async function freeDemoPorts(): Promise<DemoPorts> {
-  const free = await Promise.all(Array.from({ length: 12 }, freePort));
+  const free = await Promise.all(Array.from({ length: 15 }, freePort));
   const next = (): number => free.shift() as number;
   return {
     loadBalancer: next(),
@@ -53,6 +53,9 @@ export async function freeDemoPorts(): Promise<DemoPorts> {
     prometheus: next(),
     alertmanager: next(),
     pagerDutySink: next(),
+    jaeger: next(),
+    otlpHttp: next(),
+    elasticsearch: next(),
     metricsBase: await freePortRange(METRICS_PORTS),
   };
 }

@@ -67,6 +67,8 @@ export interface ObservabilityInput {
   ports: DemoPorts;
   metricsTargets: string[];
   amqpUrl: string;
+  /** `host:port` of the OpenTelemetry Collector's own metrics, when it runs. */
+  collectorTarget?: string;
   print: (line: string) => void;
   stoppers: Array<() => Promise<void>>;
   urls: Record<string, string>;
@@ -88,6 +90,7 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
     renderPrometheusConfig({
       serviceTargets: input.metricsTargets,
       ...(rabbit ? { rabbitmqTarget: `${brokerHost}:15692` } : {}),
+      ...(input.collectorTarget ? { collectorTarget: input.collectorTarget } : {}),
       ruleFiles,
       alertmanagerTarget: `127.0.0.1:${ports.alertmanager}`,
       interval: '5s',

@@ -13,6 +13,12 @@ export interface DemoPorts {
   prometheus: number;
   alertmanager: number;
   pagerDutySink: number;
+  /** Jaeger's query API and UI. */
+  jaeger: number;
+  /** The Collector's OTLP/HTTP receiver, where the services send traces. */
+  otlpHttp: number;
+  /** Elasticsearch's HTTP API, where the services ship logs. */
+  elasticsearch: number;
   /** First metrics port; each process takes the next one (FAULTLINE_METRICS_PORT). */
   metricsBase: number;
 }
@@ -29,5 +35,8 @@ export const DEFAULT_PORTS: DemoPorts = {
   prometheus: 9090,
   alertmanager: 9093,
   pagerDutySink: 8099,
+  jaeger: 16686,
+  otlpHttp: 4318,
+  elasticsearch: 9200,
   metricsBase: 9481,
 };

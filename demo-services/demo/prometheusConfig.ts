@@ -1,7 +1,8 @@
 /**
  * The demo's Prometheus configuration: job `faultline-services` with one target per process
  * (the `service` label comes from the metrics themselves), job `rabbitmq` on the broker's
- * Prometheus plugin when it is on, the alert rules, and the local Alertmanager.
+ * Prometheus plugin when it is on, job `otel-collector` on the Collector's own metrics when it
+ * runs, the alert rules, and the local Alertmanager.
  */
 
 /** What the configuration points at. */
@@ -10,6 +11,8 @@ export interface PrometheusConfigInput {
   serviceTargets: readonly string[];
   /** `host:port` of RabbitMQ's Prometheus plugin, or undefined when it is off. */
   rabbitmqTarget?: string;
+  /** `host:port` of the OpenTelemetry Collector's own metrics, or undefined when it does not run. */
+  collectorTarget?: string;
   ruleFiles: readonly string[];
   alertmanagerTarget: string;
   /** Scrape and evaluation interval, e.g. `5s`. */
@@ -36,6 +39,12 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
     lines.push(
       '  - job_name: rabbitmq',
       `    static_configs: [{ targets: ${list([input.rabbitmqTarget])} }]`,
+    );
+  }
+  if (input.collectorTarget) {
+    lines.push(
+      '  - job_name: otel-collector',
+      `    static_configs: [{ targets: ${list([input.collectorTarget])} }]`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -16,6 +16,8 @@ import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
 import { DEFAULT_PORTS, type DemoPorts } from './ports.ts';
 import { startObservability } from './observability.ts';
+import { provisionMachine } from './provisioning.ts';
+import { startTracePipeline } from './tracePipeline.ts';
 import { BINARIES, checkPrerequisites } from './prerequisites.ts';
 import { waitForReady } from './waitUntil.ts';
 
@@ -34,8 +36,15 @@ export interface DemoOptions {
   /** Start the load generator (default true) at this rate. */
   load?: boolean;
   loadRatePerSecond?: number;
-  /** OTLP endpoint for traces; without one, traces are not exported (no collector here). */
+  /** OTLP endpoint for traces (the caller's own receiver or Collector). */
   otlpEndpoint?: string;
+  /**
+   * Start Jaeger and the Collector (building them the first time) and export traces to them
+   * (default false; ignored when `otlpEndpoint` is given). Without either, traces are off.
+   */
+  tracePipeline?: boolean;
+  /** Install and start what the machine lacks first, through scripts/provision.sh (default false). */
+  provision?: boolean;
   /** Where configs, data and logs go (default `<root>/.demo`). */
   stateDir?: string;
   /** Prefix of queue, exchange and Redis key names (default none: the documented names). */
@@ -79,7 +88,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const databaseUrl = options.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/faultline';
   const redisUrl = options.redisUrl ?? 'redis://127.0.0.1:6379';
   const amqpUrl = options.amqpUrl ?? 'amqp://guest:guest@127.0.0.1:5672';
+  const tracePipeline = (options.tracePipeline ?? false) && !options.otlpEndpoint;
+  if (options.provision) await provisionMachine(root, print);
   const nodePorts = [
+    ...(tracePipeline ? [ports.jaeger, ports.otlpHttp] : []),
     ports.loadBalancer,
     ...ports.gateways,
     ports.orderService,
@@ -113,6 +125,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       () => amqpProxy.close(),
     );
 
+    const pipeline = tracePipeline
+      ? await startTracePipeline({ logs: path.join(state, 'logs'), ports, print, stoppers })
+      : {};
+    const otlpEndpoint = options.otlpEndpoint ?? pipeline.otlpEndpoint;
+
     const processes: ManagedProcess[] = [];
     let metricsPort = ports.metricsBase;
     const metricsTargets: string[] = [];
@@ -140,8 +157,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           ...env,
           OTEL_SERVICE_NAME: script,
           FAULTLINE_METRICS_PORT: String(port),
-          ...(options.otlpEndpoint
-            ? { OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint }
+          ...(otlpEndpoint
+            ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint }
             : { OTEL_TRACES_EXPORTER: 'none' }),
         },
         logFile: path.join(state, 'logs', `${name}.log`),
@@ -199,6 +216,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       'payment-provider admin': `${providerUrl}/admin/faults`,
       control: `http://127.0.0.1:${ports.control}/status`,
       logs: path.join(state, 'logs'),
+      ...(pipeline.jaegerUrl ? { 'jaeger (query API, UI)': pipeline.jaegerUrl } : {}),
     };
     // Before Prometheus, so its metrics port is among the scrape targets.
     if (options.load ?? true) {
@@ -215,6 +233,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         ports,
         metricsTargets,
         amqpUrl,
+        ...(pipeline.collectorMetricsTarget ? { collectorTarget: pipeline.collectorMetricsTarget } : {}),
         print,
         stoppers,
         urls,
@@ -239,6 +258,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           gatewayUrl: lbUrl,
           prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
           alertmanagerUrl: `http://127.0.0.1:${ports.alertmanager}`,
+          ...(pipeline.jaegerUrl ? { jaegerUrl: pipeline.jaegerUrl } : {}),
           demoMode: true,
         },
         chaos: demoChaos({ providerUrl, redisProxy, amqpProxy, processes }),

@@ -13,6 +13,8 @@ try {
   demo = await startDemo({
     baseEnv: env,
     console: true,
+    provision: true,
+    tracePipeline: true,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.AMQP_URL ? { amqpUrl: env.AMQP_URL } : {}),
