@@ -1,3 +1,4 @@
+import { coreIndexTemplate, type ElasticsearchDistribution } from './coreIndexTemplate.ts';
 import { ILM_POLICY_NAME, ilmPolicy } from './ilmPolicy.ts';
 import { INDEX_TEMPLATE_NAME, indexTemplate } from './indexTemplate.ts';
 
@@ -18,3 +19,15 @@ export const elasticsearchAssets: readonly ElasticsearchAsset[] = [
   { file: 'ilm-policy.json', path: `/_ilm/policy/${ILM_POLICY_NAME}`, body: ilmPolicy },
   { file: 'index-template.json', path: `/_index_template/${INDEX_TEMPLATE_NAME}`, body: indexTemplate },
 ];
+
+/**
+ * The requests that install the assets in a `distribution`: every committed asset for
+ * `default`; for `core`, only the index template, as {@link coreIndexTemplate} (its `file` names
+ * the committed file it is derived from).
+ */
+export function assetsFor(distribution: ElasticsearchDistribution): readonly ElasticsearchAsset[] {
+  if (distribution === 'default') return elasticsearchAssets;
+  return [
+    { file: 'index-template.json', path: `/_index_template/${INDEX_TEMPLATE_NAME}`, body: coreIndexTemplate },
+  ];
+}

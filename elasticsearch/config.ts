@@ -1,7 +1,11 @@
+import type { ElasticsearchDistribution } from './coreIndexTemplate.ts';
+
 /** Where the setup step finds Elasticsearch and Kibana, parsed from the environment. */
 export interface SetupConfig {
   readonly elasticsearchUrl: string;
   readonly elasticsearchApiKey?: string;
+  /** Which Elasticsearch it is (`FAULTLINE_ELASTICSEARCH_DISTRIBUTION`, default `default`). */
+  readonly elasticsearchDistribution: ElasticsearchDistribution;
   /** When set, the Kibana saved objects are imported too. */
   readonly kibanaUrl?: string;
   readonly kibanaApiKey?: string;
@@ -29,9 +33,14 @@ export function parseSetupConfig(env: NodeJS.ProcessEnv = process.env): SetupCon
       `FAULTLINE_SETUP_TIMEOUT_MS must be a positive integer of milliseconds; got "${env.FAULTLINE_SETUP_TIMEOUT_MS}"`,
     );
   }
+  const distribution = env.FAULTLINE_ELASTICSEARCH_DISTRIBUTION || 'default';
+  if (distribution !== 'default' && distribution !== 'core') {
+    throw new Error(`FAULTLINE_ELASTICSEARCH_DISTRIBUTION must be default or core; got "${distribution}"`);
+  }
   const kibanaUrl = url(env, 'FAULTLINE_KIBANA_URL');
   return {
     elasticsearchUrl: url(env, 'FAULTLINE_ELASTICSEARCH_URL') ?? 'http://127.0.0.1:9200/',
+    elasticsearchDistribution: distribution,
     ...(env.FAULTLINE_ELASTICSEARCH_API_KEY
       ? { elasticsearchApiKey: env.FAULTLINE_ELASTICSEARCH_API_KEY }
       : {}),

@@ -1,11 +1,13 @@
 /**
- * `npm run elasticsearch:setup`: installs the lifecycle policy and index template, then (when
+ * `npm run elasticsearch:setup`: installs the lifecycle policy and index template (only the
+ * template, reduced, when FAULTLINE_ELASTICSEARCH_DISTRIBUTION=core), then (when
  * FAULTLINE_KIBANA_URL is set) imports the Kibana saved objects. Retries until the services
  * answer or FAULTLINE_SETUP_TIMEOUT_MS passes, so it can run as a one-shot compose service.
  */
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseSetupConfig } from './config.ts';
+import { CORE_FIELD_TYPES } from './coreIndexTemplate.ts';
 import { importKibanaSavedObjects } from './kibana/importSavedObjects.ts';
 import { installElasticsearchAssets } from './setup.ts';
 
@@ -27,8 +29,18 @@ async function untilDeadline<T>(what: string, step: () => Promise<T>): Promise<T
   }
 }
 
+if (config.elasticsearchDistribution === 'core') {
+  const types = Object.entries(CORE_FIELD_TYPES).map(([from, to]) => `${from} as ${to.type}`);
+  console.warn(
+    'Elasticsearch: FAULTLINE_ELASTICSEARCH_DISTRIBUTION=core: no lifecycle policy (logs are never rolled over ' +
+      `or deleted) and core field types (${types.join(', ')}); use it for test clusters only`,
+  );
+}
 const installed = await untilDeadline('Elasticsearch', () =>
-  installElasticsearchAssets(config.elasticsearchUrl, { apiKey: config.elasticsearchApiKey }),
+  installElasticsearchAssets(config.elasticsearchUrl, {
+    apiKey: config.elasticsearchApiKey,
+    distribution: config.elasticsearchDistribution,
+  }),
 );
 console.log(`Elasticsearch: installed ${installed.join(', ')}`);
 

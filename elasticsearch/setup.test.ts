@@ -4,6 +4,7 @@ import {
   startElasticsearchBulkReceiver,
   type ElasticsearchBulkReceiver,
 } from '../testing/receivers/elasticsearchBulkReceiver.ts';
+import { coreIndexTemplate } from './coreIndexTemplate.ts';
 import { ILM_POLICY_NAME, ilmPolicy } from './ilmPolicy.ts';
 import { INDEX_TEMPLATE_NAME, indexTemplate } from './indexTemplate.ts';
 import { ElasticsearchSetupError, installElasticsearchAssets } from './setup.ts';
@@ -34,6 +35,15 @@ describe('installElasticsearchAssets against the strict Elasticsearch receiver',
     expect(Object.keys(elasticsearch.ilmPolicies())).toEqual([ILM_POLICY_NAME]);
     expect(Object.keys(elasticsearch.indexTemplates())).toEqual([INDEX_TEMPLATE_NAME]);
     expect(elasticsearch.componentTemplates()).toEqual({});
+  });
+
+  it("with distribution 'core', PUTs only the index template, as coreIndexTemplate", async () => {
+    await expect(installElasticsearchAssets(elasticsearch.url, { distribution: 'core' })).resolves.toEqual([
+      `/_index_template/${INDEX_TEMPLATE_NAME}`,
+    ]);
+    expect(elasticsearch.rejections()).toEqual([]);
+    expect(elasticsearch.ilmPolicies()).toEqual({});
+    expect(elasticsearch.indexTemplates()).toEqual({ [INDEX_TEMPLATE_NAME]: coreIndexTemplate });
   });
 
   it('authenticates with an API key when given one', async () => {
