@@ -9,7 +9,7 @@ import path from 'node:path';
 import { programPath } from './binaries.ts';
 import { answers, freePort, startBackend, type BackendProcess } from './process.ts';
 
-/** A running Prometheus or Alertmanager in its own scratch directory. */
+/** A running Prometheus or Alertmanager in its own scratch directory, its external URL `url`. */
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
@@ -22,8 +22,11 @@ export interface RunningServer {
 
 /** What to write and how to run one server. */
 export interface ServerOptions {
-  /** Files written into the scratch directory first, name → content. */
-  files: Record<string, string>;
+  /**
+   * Files written into the scratch directory first, relative path → content (folders are
+   * created). A function receives the directory, for configs that name files inside it.
+   */
+  files: Record<string, string> | ((dir: string) => Record<string, string>);
   /** More command-line flags. */
   args?: string[];
   /** Use this directory (kept after stop) instead of a new temporary one. */
@@ -40,7 +43,11 @@ async function startServer(
   const keepDir = options.dir !== undefined;
   const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), `faultline-${name}-`)));
   await mkdir(dir, { recursive: true });
-  for (const [file, content] of Object.entries(options.files)) await writeFile(path.join(dir, file), content);
+  const files = typeof options.files === 'function' ? options.files(dir) : options.files;
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+    await writeFile(path.join(dir, file), content);
+  }
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const cleanUp = () => (keepDir ? Promise.resolve() : rm(dir, { recursive: true, force: true }));
@@ -49,7 +56,13 @@ async function startServer(
     backend = await startBackend({
       name,
       command: programPath(name, name),
-      args: [...flags(dir, port), `--web.listen-address=127.0.0.1:${port}`, ...(options.args ?? [])],
+      args: [
+        ...flags(dir, port),
+        `--web.listen-address=127.0.0.1:${port}`,
+        // Links in alerts and notifications (generatorURL, client_url) point at this server.
+        `--web.external-url=${url}`,
+        ...(options.args ?? []),
+      ],
       logFile: path.join(dir, `${name}.log`),
       ready: () => answers(`${url}/-/ready`),
     });
