@@ -18,12 +18,8 @@ import {
   type ScriptedGateway,
   type TestConsole,
 } from './console-support/harness.ts';
-import {
-  freePort,
-  startAlertmanager,
-  startPrometheus,
-  type RunningProcess,
-} from './console-support/processes.ts';
+import { startAlertmanager, startPrometheus, type RunningServer } from '../../backends/index.ts';
+import { freePort } from '../shared/freePorts.ts';
 import { waitFor } from './console-support/waitFor.ts';
 
 const HOSTILE = `<script>alert("pwned")</script>'"&`;
@@ -77,8 +73,8 @@ async function postAlerts(alertmanagerUrl: string, alerts: object[]): Promise<vo
 describe('demo console', () => {
   let fixture: { server: Server; target: string };
   let downTarget: string;
-  let prometheus: RunningProcess;
-  let alertmanager: RunningProcess;
+  let prometheus: RunningServer;
+  let alertmanager: RunningServer;
   let gateway: ScriptedGateway;
   let chaos: RecordingChaos;
   let demo: TestConsole;
@@ -99,16 +95,18 @@ describe('demo console', () => {
     };
     const deadEnd = `http://127.0.0.1:${await freePort()}`;
     [prometheus, alertmanager, gateway] = await Promise.all([
-      startPrometheus(stringify(scrape)),
-      startAlertmanager((dir) => ({
-        'routing-key': 'test-routing-key\n',
-        'alertmanager.yml': renderAlertmanagerConfig({
-          routingKeyFile: path.join(dir, 'routing-key'),
-          pagerDutyUrl: `${deadEnd}/v2/enqueue`,
-          heartbeatUrl: `${deadEnd}/heartbeat`,
-          warningWebhookUrl: `${deadEnd}/warnings`,
+      startPrometheus({ files: { 'prometheus.yml': stringify(scrape) } }),
+      startAlertmanager({
+        files: (dir) => ({
+          'routing-key': 'test-routing-key\n',
+          'alertmanager.yml': renderAlertmanagerConfig({
+            routingKeyFile: path.join(dir, 'routing-key'),
+            pagerDutyUrl: `${deadEnd}/v2/enqueue`,
+            heartbeatUrl: `${deadEnd}/heartbeat`,
+            warningWebhookUrl: `${deadEnd}/warnings`,
+          }),
         }),
-      })),
+      }),
       startScriptedGateway(),
     ]);
     chaos = new RecordingChaos();
