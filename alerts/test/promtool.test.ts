@@ -5,15 +5,16 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { promtoolPath } from '../../backends/index.ts';
 import { alertsPath } from './support/paths.ts';
 import { promtoolTestFileNames, ruleFileNames } from './support/ruleFiles.ts';
 
 const run = promisify(execFile);
 
-/** Runs promtool; resolves with its output, or rejects with the output that explains the failure. */
+/** Runs the pinned promtool; resolves with its output, or rejects with the output that explains the failure. */
 async function promtool(...args: string[]): Promise<string> {
   try {
-    const { stdout, stderr } = await run('promtool', args, { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(promtoolPath(), args, { maxBuffer: 16 * 1024 * 1024 });
     return stdout + stderr;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
