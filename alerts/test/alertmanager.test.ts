@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { amtoolPath } from '../../backends/index.ts';
 import { receivers, renderAlertmanagerConfig } from '../src/alertmanager.ts';
 import { defaultConfig, type AlertsConfig } from '../src/config.ts';
 import {
@@ -24,10 +25,10 @@ import { startWebhookSink, type ReceivedRequest, type WebhookSink } from './supp
 const run = promisify(execFile);
 const committedConfig = alertsPath('alertmanager.yml');
 
-/** Runs amtool; resolves with its standard output, or rejects with everything it printed. */
+/** Runs the pinned amtool; resolves with its standard output, or rejects with everything it printed. */
 async function amtool(...args: string[]): Promise<string> {
   try {
-    const { stdout } = await run('amtool', args);
+    const { stdout } = await run(amtoolPath(), args);
     return stdout;
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };

@@ -9,8 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, startPagerDutyReceiver, type PagerDutyReceiver } from '../../../../testing/index.ts';
 import { renderAlertmanagerConfig } from '../../../src/alertmanager.ts';
@@ -111,9 +110,7 @@ export async function startPagingStack(cleanup: Cleanup): Promise<PagingStack> {
   });
   cleanup.add(() => app.stop());
 
-  const promDir = await mkdtemp(join(tmpdir(), 'faultline-alerts-e2e-prometheus-'));
-  cleanup.add(() => rm(promDir, { recursive: true, force: true }));
-  const prometheus = await startPrometheus(promDir, {
+  const prometheus = await startPrometheus({
     targets: [{ address: `127.0.0.1:${metricsPort}`, service: SERVICE }],
     ruleFiles: renderRuleFiles(e2eConfig),
     alertmanager: new URL(alertmanager.url).host,

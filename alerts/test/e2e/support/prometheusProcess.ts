@@ -1,15 +1,11 @@
 /**
- * A real Prometheus (Debian's `prometheus`) for the end-to-end test: scraping the
+ * A real Prometheus (the pinned version, from backends/) for the end-to-end test: scraping the
  * `faultline-services` job as the alerts README's scrape contract says, evaluating the
  * generated rule files, and sending alerts to an Alertmanager — all at test speed.
  */
-import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from '../../../../testing/index.ts';
+import { startPrometheus as startPinnedPrometheus } from '../../../../backends/index.ts';
 import type { GeneratedFile } from '../../../src/render.ts';
-import { pollUntil } from '../../support/poll.ts';
 
 /** A scrape target of the `faultline-services` job: an instance of one service. */
 export interface ServiceTarget {
@@ -41,7 +37,7 @@ export interface PrometheusProcess {
   readonly url: string;
   /** Runs an instant query; throws unless the result is a vector. */
   query(expr: string): Promise<VectorSample[]>;
-  output(): string;
+  /** Stops it and removes its folder. */
   stop(): Promise<void>;
 }
 
@@ -68,59 +64,20 @@ export function prometheusConfig(setup: PrometheusSetup): string {
   });
 }
 
-/** Writes the config and rule files into `dir` and starts Prometheus on them; resolves once ready. */
-export async function startPrometheus(dir: string, setup: PrometheusSetup): Promise<PrometheusProcess> {
-  const configFile = join(dir, 'prometheus.yml');
-  for (const file of setup.ruleFiles) {
-    await mkdir(dirname(join(dir, file.path)), { recursive: true });
-    await writeFile(join(dir, file.path), file.content);
-  }
-  await writeFile(configFile, prometheusConfig(setup));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    'prometheus',
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=${url}`,
-      // Firing alerts are re-sent at this pace (default 1m). Alerts that fire at the first
-      // evaluation (the Watchdog) are sent before Prometheus has discovered its Alertmanager
-      // and dropped; at test speed they must reach it at the next evaluation, not a minute later.
-      `--rules.alert.resend-delay=${setup.interval}`,
-    ],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  let spawnError: Error | undefined;
-  child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.once('error', (error) => (spawnError = error));
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (spawnError || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(killer);
-  };
-
-  try {
-    await pollUntil('Prometheus to be ready', async () => {
-      if (spawnError) throw spawnError;
-      if (child.exitCode !== null) throw new Error(`Prometheus exited with ${child.exitCode}`);
-      return (await fetch(`${url}/-/ready`)).ok ? true : undefined;
-    });
-  } catch (error) {
-    await stop();
-    const reason = spawnError ? `${spawnError.message} (is prometheus installed? see .ci/run)` : log;
-    throw new Error(`Prometheus did not start: ${reason}`, { cause: error });
-  }
-
+/** Starts the pinned Prometheus on `setup` in a temporary folder; resolves once ready. */
+export async function startPrometheus(setup: PrometheusSetup): Promise<PrometheusProcess> {
+  const files = Object.fromEntries(setup.ruleFiles.map((file) => [file.path, file.content]));
+  const server = await startPinnedPrometheus({
+    files: { ...files, 'prometheus.yml': prometheusConfig(setup) },
+    // Firing alerts are re-sent at this pace (default 1m). Alerts that fire at the first
+    // evaluation (the Watchdog) are sent before Prometheus has discovered its Alertmanager
+    // and dropped; at test speed they must reach it at the next evaluation, not a minute later.
+    args: [`--rules.alert.resend-delay=${setup.interval}`],
+  });
+  const { url } = server;
   return {
     url,
-    output: () => log,
-    stop,
+    stop: () => server.stop(),
     async query(expr) {
       const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
       const body = (await res.json()) as {
