@@ -1,13 +1,9 @@
 /**
- * A real Prometheus (the Debian `prometheus` binary) for tests: its own free port, its own
+ * A real Prometheus (the pinned version, from backends/) for tests: its own free port, its own
  * temporary TSDB, scraping the targets given, stopped and cleaned up by `stop()`.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { stringify } from 'yaml';
+import { startPrometheus as startPinnedPrometheus } from '../../../backends/index.ts';
 
 /** A scrape job: its name and `host:port` targets. */
 export interface ScrapeJob {
@@ -46,67 +42,18 @@ export async function waitFor<T>(
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts Prometheus scraping `jobs` every `scrapeInterval`, and waits until it is ready. */
+/** Starts the pinned Prometheus scraping `jobs` every `scrapeInterval`, and waits until it is ready. */
 export async function startPrometheus(
   jobs: readonly ScrapeJob[],
   scrapeInterval = '1s',
 ): Promise<RunningPrometheus> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-dashboards-prometheus-'));
-  const configFile = path.join(dir, 'prometheus.yml');
-  await writeFile(
-    configFile,
-    stringify({
-      global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
-      scrape_configs: jobs.map((job) => ({
-        job_name: job.job,
-        static_configs: [{ targets: [...job.targets] }],
-      })),
-    }),
-  );
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    'prometheus',
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const exitedEarly = exited.then(() => {
-    throw new Error(`Prometheus exited with ${child.exitCode ?? child.signalCode}: ${stderr}`);
+  const config = stringify({
+    global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
+    scrape_configs: jobs.map((job) => ({
+      job_name: job.job,
+      static_configs: [{ targets: [...job.targets] }],
+    })),
   });
-  exitedEarly.catch(() => undefined); // only awaited while starting
-
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await Promise.race([
-      exitedEarly,
-      waitFor('Prometheus to be ready', async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined)),
-    ]);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const { url, stop } = await startPinnedPrometheus({ files: { 'prometheus.yml': config } });
   return { url, stop };
 }
