@@ -1,16 +1,13 @@
 /**
- * End to end with the real Prometheus Alertmanager (Debian's prometheus-alertmanager) and amtool:
+ * End to end with the real Prometheus Alertmanager and amtool (the pinned versions, from backends/):
  * Alertmanager's PagerDuty v2 notifier posts to the receiver, which must accept its trigger and
  * resolve as valid Events API v2 events.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { amtoolPath, startAlertmanager, type RunningServer } from '../../backends/index.ts';
 import { startPagerDutyReceiver, type PagerDutyReceiver } from './pagerDutyReceiver.ts';
-import { freePort } from './shared/freePort.ts';
-import { pollUntil } from './shared/waitFor.ts';
 
 const ROUTING_KEY = '0123456789abcdef0123456789abcdef';
 const ALERT = `FaultlineReceiverTest${process.pid}`;
@@ -38,44 +35,28 @@ receivers:
 }
 
 describe('PagerDuty receiver with the real Alertmanager', () => {
-  let dir: string;
   let receiver: PagerDutyReceiver;
-  let alertmanager: ChildProcess;
+  let alertmanager: RunningServer;
   let alertmanagerUrl: string;
-  let logs = '';
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'faultline-alertmanager-'));
     receiver = await startPagerDutyReceiver({ routingKey: ROUTING_KEY });
-    const keyFile = path.join(dir, 'routing-key');
-    await writeFile(keyFile, ROUTING_KEY);
-    const configFile = path.join(dir, 'alertmanager.yml');
-    await writeFile(configFile, alertmanagerConfig(receiver.enqueueUrl, keyFile));
-    const port = await freePort();
-    alertmanagerUrl = `http://127.0.0.1:${port}`;
-    alertmanager = spawn('prometheus-alertmanager', [
-      `--config.file=${configFile}`,
-      `--storage.path=${path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      `--web.external-url=${alertmanagerUrl}`,
-      '--cluster.listen-address=',
-    ]);
-    alertmanager.stderr?.on('data', (chunk: Buffer) => (logs += chunk.toString()));
-    await waitUntilReady(alertmanager, alertmanagerUrl, () => logs);
+    alertmanager = await startAlertmanager({
+      files: (dir) => ({
+        'routing-key': ROUTING_KEY,
+        'alertmanager.yml': alertmanagerConfig(receiver.enqueueUrl, path.join(dir, 'routing-key')),
+      }),
+    });
+    alertmanagerUrl = alertmanager.url;
   });
 
   afterAll(async () => {
-    if (alertmanager.exitCode === null) {
-      const exited = new Promise((resolve) => alertmanager.once('exit', resolve));
-      alertmanager.kill('SIGTERM');
-      await exited;
-    }
-    await receiver.close();
-    await rm(dir, { recursive: true, force: true });
+    await alertmanager?.stop();
+    await receiver?.close();
   });
 
   it('accepts the trigger and the resolve Alertmanager sends for an alert', async () => {
-    await promisify(execFile)('amtool', [
+    await promisify(execFile)(amtoolPath(), [
       'alert',
       'add',
       `alertname=${ALERT}`,
@@ -111,19 +92,6 @@ describe('PagerDuty receiver with the real Alertmanager', () => {
     expect(receiver.rejections()).toEqual([]);
   });
 });
-
-/** Polls `/-/ready`; fails at once, with Alertmanager's log, if the process exits. */
-async function waitUntilReady(child: ChildProcess, url: string, logs: () => string): Promise<void> {
-  await pollUntil(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`Alertmanager exited (${child.exitCode}):\n${logs()}`);
-      const response = await fetch(`${url}/-/ready`).catch(() => undefined);
-      return response?.ok === true ? true : undefined;
-    },
-    () => `Alertmanager at ${url} never became ready; its log:\n${logs()}`,
-    { timeoutMs: 20_000, intervalMs: 100 },
-  );
-}
 
 /** Re-posts the test alert through the v2 API with an end in the past, so Alertmanager resolves it. */
 async function resolveAlert(url: string): Promise<void> {
