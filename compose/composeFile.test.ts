@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { BACKENDS } from '../backends/index.ts';
+import { BACKENDS, promtoolPath } from '../backends/index.ts';
 import {
   HEALTHCHECK_EXEMPT,
   checkDependencies,
@@ -212,7 +212,7 @@ describe('the configuration files docker-compose.yml mounts, checked by their ow
         join(root, 'alerts', 'rules', '*.yml'),
       );
       await writeFile(join(dir, 'prometheus.yml'), config);
-      const { stdout } = await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
+      const { stdout } = await run(promtoolPath(), ['check', 'config', join(dir, 'prometheus.yml')]);
       expect(stdout).toMatch(/SUCCESS/);
     } finally {
       await rm(dir, { recursive: true, force: true });
