@@ -17,6 +17,8 @@ export interface CollectorOptions {
   dir: string;
   /** Overrides the probabilistic policy's share of traces that are neither errors nor slow. */
   samplingPercentage?: number;
+  /** `false` turns the exporter's retries off, so a failed send counts at once (default: as configured). */
+  exportRetry?: boolean;
   /** Ports to listen on (default: free ones); pass a stopped Collector's `ports` to restart it in place. */
   ports?: Partial<CollectorPorts>;
 }
@@ -44,7 +46,11 @@ export interface RunningCollector {
 
 /** The environment the config reads, for the given ports. */
 export function collectorEnv(
-  ports: CollectorPorts & { jaegerOtlpEndpoint: string; samplingPercentage?: number },
+  ports: CollectorPorts & {
+    jaegerOtlpEndpoint: string;
+    samplingPercentage?: number;
+    exportRetry?: boolean;
+  },
 ): Record<string, string> {
   return {
     COLLECTOR_OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
@@ -56,6 +62,7 @@ export function collectorEnv(
     ...(ports.samplingPercentage === undefined
       ? {}
       : { COLLECTOR_SAMPLING_PERCENTAGE: String(ports.samplingPercentage) }),
+    ...(ports.exportRetry === undefined ? {} : { COLLECTOR_EXPORT_RETRY: String(ports.exportRetry) }),
   };
 }
 

@@ -68,7 +68,8 @@ function exited(child: ChildProcess): Promise<void> {
 async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   const done = exited(child);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  const timer = delay(graceMs).then(() => 'timeout' as const);
+  // Unreferenced: a process that exits at once must not keep the caller alive for the grace period.
+  const timer = delay(graceMs, undefined, { ref: false }).then(() => 'timeout' as const);
   if ((await Promise.race([done, timer])) === 'timeout') {
     child.kill('SIGKILL');
     await done;
