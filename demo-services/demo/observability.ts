@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { programPath } from '../../backends/index.ts';
 import { ManagedProcess } from './managedProcess.ts';
 import type { DemoPorts } from './ports.ts';
 import { BINARIES, canConnect } from './prerequisites.ts';
@@ -60,6 +61,18 @@ async function alertmanagerYaml(root: string, state: string, sinkPort: number): 
   ].join('\n');
 }
 
+/** Debian's packages (with web UIs) or the versions docker-compose.yml ships, built by `backends/`. */
+export type PrometheusBuild = 'debian' | 'pinned';
+
+function programs(build: PrometheusBuild): { prometheus: string; alertmanager: string } {
+  return build === 'pinned'
+    ? {
+        prometheus: programPath('prometheus', 'prometheus'),
+        alertmanager: programPath('alertmanager', 'alertmanager'),
+      }
+    : { prometheus: BINARIES.prometheus.path, alertmanager: BINARIES.alertmanager.path };
+}
+
 /** What the observability side needs from the demo. */
 export interface ObservabilityInput {
   root: string;
@@ -67,6 +80,8 @@ export interface ObservabilityInput {
   ports: DemoPorts;
   metricsTargets: string[];
   amqpUrl: string;
+  /** Debian's Prometheus and Alertmanager, or the pinned builds. */
+  build: PrometheusBuild;
   /** `host:port` of the OpenTelemetry Collector's own metrics, when it runs. */
   collectorTarget?: string;
   print: (line: string) => void;
@@ -99,10 +114,11 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
   const amCfg = path.join(state, 'alertmanager.yml');
   await writeFile(amCfg, await alertmanagerYaml(root, state, ports.pagerDutySink));
 
+  const program = programs(input.build);
   const spawned: ManagedProcess[] = [
     new ManagedProcess({
       name: 'prometheus',
-      command: BINARIES.prometheus.path,
+      command: program.prometheus,
       args: [
         `--config.file=${promCfg}`,
         `--storage.tsdb.path=${path.join(state, 'prometheus')}`,
@@ -113,7 +129,7 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
     }),
     new ManagedProcess({
       name: 'alertmanager',
-      command: BINARIES.alertmanager.path,
+      command: program.alertmanager,
       args: [
         `--config.file=${amCfg}`,
         `--storage.path=${path.join(state, 'alertmanager')}`,

@@ -15,7 +15,7 @@ import { createControlApp } from './controlServer.ts';
 import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
 import { DEFAULT_PORTS, type DemoPorts } from './ports.ts';
-import { startObservability } from './observability.ts';
+import { startObservability, type PrometheusBuild } from './observability.ts';
 import { provisionMachine } from './provisioning.ts';
 import { startTracePipeline } from './tracePipeline.ts';
 import { BINARIES, checkPrerequisites } from './prerequisites.ts';
@@ -31,6 +31,11 @@ export interface DemoOptions {
   ports?: Partial<DemoPorts>;
   /** Start Prometheus, Alertmanager and the PagerDuty sink (default true). */
   observability?: boolean;
+  /**
+   * Which Prometheus and Alertmanager: Debian's (default: they serve their web UIs) or the
+   * versions docker-compose.yml ships, built by `backends/` (API only; what the tests query).
+   */
+  prometheusBuild?: PrometheusBuild;
   /** Serve the demo console with its fault controls on `ports.console` (default false). */
   console?: boolean;
   /** Start the load generator (default true) at this rate. */
@@ -104,7 +109,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     databaseUrl,
     redisUrl,
     amqpUrl,
-    binaries: observability ? ['haproxy', 'prometheus', 'alertmanager'] : ['haproxy'],
+    binaries:
+      observability && (options.prometheusBuild ?? 'debian') === 'debian'
+        ? ['haproxy', 'prometheus', 'alertmanager']
+        : ['haproxy'],
     ports: observability
       ? [...nodePorts, ports.prometheus, ports.alertmanager, ports.pagerDutySink]
       : nodePorts,
@@ -233,6 +241,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         ports,
         metricsTargets,
         amqpUrl,
+        build: options.prometheusBuild ?? 'debian',
         ...(pipeline.collectorMetricsTarget ? { collectorTarget: pipeline.collectorMetricsTarget } : {}),
         print,
         stoppers,

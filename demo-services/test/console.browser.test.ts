@@ -42,6 +42,7 @@ beforeAll(async () => {
   demo = await startDemo({
     ...isolation,
     otlpEndpoint: traces.url,
+    prometheusBuild: 'pinned',
     load: false,
     // A long outage must not exhaust the delivery budget (and dead-letter the orders) while the
     // test waits for the alert; every other setting is the demo's own.

@@ -56,6 +56,7 @@ export async function startDemoUnderTest(options: DemoUnderTestOptions): Promise
     demo = await startDemo({
       ...isolation,
       otlpEndpoint: traces.url,
+      prometheusBuild: 'pinned',
       load: true,
       loadRatePerSecond: options.loadRatePerSecond ?? 8,
       baseEnv: options.baseEnv,
