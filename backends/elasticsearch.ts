@@ -4,7 +4,7 @@
  * directory of the caller's. Elasticsearch refuses to run as root, so as root it runs as `nobody`
  * with that directory handed over to it.
  */
-import { chown, cp, mkdir, readdir } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { programPath } from './binaries.ts';
 import { answers, freePort, startBackend, type BackendProcess } from './process.ts';
@@ -39,6 +39,17 @@ async function chownTree(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Lets `nobody` pass through every folder above `dir` (search permission only, o+x): a
+ * temporary parent made by mkdtemp is 0700, and Elasticsearch must reach its directory.
+ */
+async function makeReachable(dir: string): Promise<void> {
+  for (let parent = path.dirname(dir); parent !== path.dirname(parent); parent = path.dirname(parent)) {
+    const { mode } = await stat(parent);
+    if ((mode & 0o001) === 0) await chmod(parent, (mode & 0o7777) | 0o001);
+  }
+}
+
 /** Starts Elasticsearch and resolves once the cluster is at least yellow. */
 export async function startElasticsearch(options: ElasticsearchOptions): Promise<RunningElasticsearch> {
   const home = path.dirname(path.dirname(programPath('elasticsearch', 'elasticsearch/bin/elasticsearch')));
@@ -49,7 +60,10 @@ export async function startElasticsearch(options: ElasticsearchOptions): Promise
   await mkdir(path.join(options.dir, 'logs'), { recursive: true });
   await cp(path.join(home, 'config'), config, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) await chownTree(options.dir);
+  if (asRoot) {
+    await chownTree(options.dir);
+    await makeReachable(options.dir);
+  }
   const settings = {
     'cluster.name': 'faultline',
     'node.name': 'faultline-1',

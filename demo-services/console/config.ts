@@ -25,6 +25,10 @@ export interface ConsoleConfig {
   grafanaUrl: string;
   jaegerUrl: string;
   kibanaUrl: string;
+  /** Jaeger's query API, read by the console itself (`JAEGER_QUERY_URL`; unset: links go to the UI). */
+  jaegerQueryUrl?: string;
+  /** Elasticsearch, read by the console itself (`ELASTICSEARCH_URL`; unset: links go to Kibana). */
+  elasticsearchUrl?: string;
   /** Runbooks live at `<runbookBaseUrl>/<AlertName>.md` (used when an alert has no runbook_url). */
   runbookBaseUrl: string;
   /** The Alertmanager receiver that pages: alerts routed to it "would have paged". */
@@ -50,6 +54,8 @@ const schema = z.object({
   GRAFANA_URL: url(defaultConfig.grafanaBaseUrl),
   JAEGER_URL: url('http://localhost:16686'),
   KIBANA_URL: url('http://localhost:5601'),
+  JAEGER_QUERY_URL: z.string().url().optional(),
+  ELASTICSEARCH_URL: z.string().url().optional(),
   RUNBOOK_BASE_URL: url(defaultConfig.runbookBaseUrl),
   PAGING_RECEIVER: z.string().min(1).default(receivers.pager),
   DEMO_MODE: z
@@ -75,6 +81,8 @@ export function consoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConf
     grafanaUrl: raw.GRAFANA_URL,
     jaegerUrl: raw.JAEGER_URL,
     kibanaUrl: raw.KIBANA_URL,
+    ...(raw.JAEGER_QUERY_URL ? { jaegerQueryUrl: raw.JAEGER_QUERY_URL.replace(/\/+$/, '') } : {}),
+    ...(raw.ELASTICSEARCH_URL ? { elasticsearchUrl: raw.ELASTICSEARCH_URL.replace(/\/+$/, '') } : {}),
     runbookBaseUrl: raw.RUNBOOK_BASE_URL,
     pagingReceiver: raw.PAGING_RECEIVER,
     demoMode: raw.DEMO_MODE,

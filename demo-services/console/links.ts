@@ -10,6 +10,13 @@ export interface LinkBases {
   readonly grafanaUrl: string;
   readonly jaegerUrl: string;
   readonly kibanaUrl: string;
+  /**
+   * Set where the console reads traces from Jaeger's query API itself (no Jaeger UI, as in the
+   * local demo): an order's trace link is then the console's `/traces/<id>`.
+   */
+  readonly jaegerQueryUrl?: string;
+  /** Likewise for logs (no Kibana): an order's logs link is then `/traces/<id>/logs`. */
+  readonly elasticsearchUrl?: string;
 }
 
 /** A link as the page shows it. */
@@ -32,6 +39,18 @@ export function grafanaDashboards(bases: LinkBases): Link[] {
     title: DASHBOARD_TITLES[key],
     href: `${bases.grafanaUrl}/d/${encodeURIComponent(defaultConfig.dashboards[key])}`,
   }));
+}
+
+/** An order's trace: read by the console when it reads Jaeger's API, else in the Jaeger UI. */
+export function orderTrace(bases: LinkBases, traceId: string): string {
+  return bases.jaegerQueryUrl ? `/traces/${encodeURIComponent(traceId)}` : jaegerTrace(bases, traceId);
+}
+
+/** An order's log lines: read by the console when it reads Elasticsearch, else in Kibana. */
+export function orderLogs(bases: LinkBases, traceId: string): string {
+  return bases.elasticsearchUrl
+    ? `/traces/${encodeURIComponent(traceId)}/logs`
+    : kibanaTraceLogs(bases, traceId);
 }
 
 /** The trace in Jaeger. */

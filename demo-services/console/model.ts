@@ -14,9 +14,9 @@ import {
 import {
   grafanaDashboards,
   jaegerSearch,
-  jaegerTrace,
+  orderLogs,
+  orderTrace,
   kibanaDiscover,
-  kibanaTraceLogs,
   type Link,
   type LinkBases,
 } from './links.ts';
@@ -204,8 +204,8 @@ function orderRow(order: PlacedOrder, bases: LinkBases): OrderRow {
     placedAt: time(order.placedAt),
     amount: `${(order.amountCents / 100).toFixed(2)}`,
     traceId: order.traceId,
-    traceHref: jaegerTrace(bases, order.traceId),
-    logsHref: kibanaTraceLogs(bases, order.traceId),
+    traceHref: orderTrace(bases, order.traceId),
+    logsHref: orderLogs(bases, order.traceId),
   };
 }
 

@@ -13,6 +13,7 @@ import { faultRoutes } from './routes/faults.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { pageRoutes } from './routes/page.ts';
 import { redirectWith } from './routes/redirect.ts';
+import { traceRoutes } from './routes/traces.ts';
 import { AlertmanagerSource } from './sources/alertmanager.ts';
 import { PrometheusSource } from './sources/prometheus.ts';
 import type { StateSources } from './state.ts';
@@ -21,7 +22,10 @@ import { listen } from '../shared/httpServer.ts';
 
 /** What the console app needs. */
 export interface ConsoleDeps extends StateSources {
-  readonly config: Pick<ConsoleConfig, 'grafanaUrl' | 'jaegerUrl' | 'kibanaUrl' | 'demoMode'>;
+  readonly config: Pick<
+    ConsoleConfig,
+    'grafanaUrl' | 'jaegerUrl' | 'kibanaUrl' | 'jaegerQueryUrl' | 'elasticsearchUrl' | 'demoMode'
+  >;
   readonly views: Views;
   /** Directory of `console.js` and `console.css`, served under `/static`. */
   readonly publicDir: string;
@@ -51,6 +55,7 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
   app.use(pageRoutes({ sources: { ...deps, chaos }, views: deps.views, links: deps.config, notices }));
   app.use(orderRoutes(deps.orders, redirect));
   app.use(faultRoutes(chaos, deps.views, redirect));
+  app.use(traceRoutes(deps.config));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -44,7 +44,8 @@ export interface DemoOptions {
   /** OTLP endpoint for traces (the caller's own receiver or Collector). */
   otlpEndpoint?: string;
   /**
-   * Start Jaeger and the Collector (building them the first time) and export traces to them
+   * Start Jaeger, the Collector and Elasticsearch (building or fetching them the first time) and
+   * export traces and ship logs to them
    * (default false; ignored when `otlpEndpoint` is given). Without either, traces are off.
    */
   tracePipeline?: boolean;
@@ -96,7 +97,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const tracePipeline = (options.tracePipeline ?? false) && !options.otlpEndpoint;
   if (options.provision) await provisionMachine(root, print);
   const nodePorts = [
-    ...(tracePipeline ? [ports.jaeger, ports.otlpHttp] : []),
+    ...(tracePipeline ? [ports.jaeger, ports.otlpHttp, ports.elasticsearch] : []),
     ports.loadBalancer,
     ...ports.gateways,
     ports.orderService,
@@ -134,7 +135,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     );
 
     const pipeline = tracePipeline
-      ? await startTracePipeline({ logs: path.join(state, 'logs'), ports, print, stoppers })
+      ? await startTracePipeline({ logs: path.join(state, 'logs'), state, ports, print, stoppers })
       : {};
     const otlpEndpoint = options.otlpEndpoint ?? pipeline.otlpEndpoint;
 
@@ -168,6 +169,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           ...(otlpEndpoint
             ? { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint }
             : { OTEL_TRACES_EXPORTER: 'none' }),
+          ...(pipeline.elasticsearchUrl ? { FAULTLINE_ELASTICSEARCH_URL: pipeline.elasticsearchUrl } : {}),
         },
         logFile: path.join(state, 'logs', `${name}.log`),
         cwd: root,
@@ -224,7 +226,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       'payment-provider admin': `${providerUrl}/admin/faults`,
       control: `http://127.0.0.1:${ports.control}/status`,
       logs: path.join(state, 'logs'),
-      ...(pipeline.jaegerUrl ? { 'jaeger (query API, UI)': pipeline.jaegerUrl } : {}),
+      ...(pipeline.jaegerUrl ? { 'jaeger (query API)': `${pipeline.jaegerUrl}/api/services` } : {}),
+      ...(pipeline.elasticsearchUrl
+        ? { 'elasticsearch (logs)': `${pipeline.elasticsearchUrl}/logs-faultline-default/_search` }
+        : {}),
     };
     // Before Prometheus, so its metrics port is among the scrape targets.
     if (options.load ?? true) {
@@ -267,7 +272,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           gatewayUrl: lbUrl,
           prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
           alertmanagerUrl: `http://127.0.0.1:${ports.alertmanager}`,
-          ...(pipeline.jaegerUrl ? { jaegerUrl: pipeline.jaegerUrl } : {}),
+          ...(pipeline.jaegerUrl ? { jaegerQueryUrl: pipeline.jaegerUrl } : {}),
+          ...(pipeline.elasticsearchUrl ? { elasticsearchUrl: pipeline.elasticsearchUrl } : {}),
           demoMode: true,
         },
         chaos: demoChaos({ providerUrl, redisProxy, amqpProxy, processes }),

@@ -3,20 +3,27 @@
  * `--import @faultline/instrumentation/register` flag, export to the OpenTelemetry Collector built
  * from collector/builder-config.yaml running collector/otel-collector.yaml as committed (memory
  * limiter, tail sampling at its default 10%, batching), which forwards to Jaeger v2; traces are
- * read back from Jaeger's query API. Then the Collector and Jaeger are stopped mid-run and
- * brought back.
+ * read back from Jaeger's query API; the services' logs ship to Elasticsearch through the
+ * committed template, and the trace id from Jaeger finds them. Then the Collector and Jaeger are
+ * stopped mid-run and brought back.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   getTrace,
   serviceOf,
   startCollector,
+  startElasticsearch,
   startJaeger,
   tagValue,
+  type RunningElasticsearch,
   type JaegerTrace,
   type RunningCollector,
   type RunningJaeger,
 } from '../../backends/index.ts';
+import path from 'node:path';
+import { findLogsByTraceId } from '../../elasticsearch/findLogs.ts';
+import { installElasticsearchAssets } from '../../elasticsearch/setup.ts';
+import { startConsole } from '../console/server.ts';
 import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
 import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { randomOrder } from '../load-generator/orderFactory.ts';
@@ -25,6 +32,7 @@ import { waitFor } from './support/waitFor.ts';
 let isolation: IsolatedDemo;
 let jaeger: RunningJaeger;
 let collector: RunningCollector;
+let elasticsearch: RunningElasticsearch;
 let demo: RunningDemo;
 
 /** The tail sampler decides 10 s after a trace's first span, then the batch waits up to 5 s. */
@@ -34,12 +42,19 @@ beforeAll(async () => {
   isolation = await isolatedDemo('pipeline');
   jaeger = await startJaeger({ dir: isolation.stateDir });
   collector = await startCollector({ jaegerOtlpEndpoint: jaeger.otlpGrpcEndpoint, dir: isolation.stateDir });
+  elasticsearch = await startElasticsearch({ dir: path.join(isolation.stateDir, 'elasticsearch') });
+  await installElasticsearchAssets(elasticsearch.url, { distribution: 'core' });
   demo = await startDemo({
     ...isolation,
     observability: false,
     load: false,
     otlpEndpoint: collector.otlpHttpUrl,
-    baseEnv: { ...process.env, OTEL_BSP_SCHEDULE_DELAY: '200' },
+    baseEnv: {
+      ...process.env,
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      FAULTLINE_ELASTICSEARCH_URL: elasticsearch.url,
+      FAULTLINE_LOG_FLUSH_INTERVAL_MS: '200',
+    },
     print: () => undefined,
   });
 }, 180_000);
@@ -48,6 +63,7 @@ afterAll(async () => {
   await demo?.stop();
   await collector?.stop();
   await jaeger?.stop();
+  await elasticsearch?.stop();
   if (isolation) await removeIsolatedDemo(isolation);
 });
 
@@ -132,6 +148,41 @@ describe('a request through the instrumented demo, via the Collector as configur
     expect(consumer && serviceOf(trace, consumer)).toBe('payment-service');
     expect(tagValue(consumer!, 'messaging.system')).toBe('rabbitmq');
     expect(consumer!.references.map((r) => r.spanID)).toContain(producer!.spanID);
+
+    // The trace id Jaeger holds finds the services' log lines in Elasticsearch.
+    const logs = await waitFor(
+      async () => {
+        const found = await findLogsByTraceId(elasticsearch.url, traceId);
+        const messages = found.map((l) => l.source.message);
+        return messages.includes('order created') && messages.includes('order paid') ? found : undefined;
+      },
+      () => `log lines "order created" and "order paid" with trace.id ${traceId} in Elasticsearch`,
+      30_000,
+      500,
+    );
+    const spanIds = new Set(trace.spans.map((s) => s.spanID));
+    // ECS fields as the shipper wrote them: dotted keys or nested objects.
+    const spanIdOf = (source: Record<string, unknown>) =>
+      source['span.id'] ?? (source.span as { id?: string } | undefined)?.id;
+    for (const line of logs) expect(spanIds.has(spanIdOf(line.source) as string)).toBe(true);
+
+    // The console's trace link answers with the same trace where no Jaeger UI runs.
+    const console = await startConsole({
+      config: { port: 0, jaegerQueryUrl: jaeger.queryUrl, elasticsearchUrl: 'http://127.0.0.1:9' },
+    });
+    try {
+      const served = await fetch(`${console.url}/traces/${traceId}`);
+      expect(served.status).toBe(200);
+      expect(((await served.json()) as JaegerTrace).spans).toHaveLength(trace.spans.length);
+      const malformed = await fetch(`${console.url}/traces/not-a-trace-id`);
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toMatchObject({ message: expect.stringMatching(/traceId/) });
+      const logsDown = await fetch(`${console.url}/traces/${traceId}/logs`);
+      expect(logsDown.status).toBe(502);
+      expect(await logsDown.json()).toMatchObject({ message: expect.stringMatching(/^Elasticsearch: /) });
+    } finally {
+      await console.close();
+    }
   }, 120_000);
 
   it('keeps a fast trace that failed (the status_code policy)', async () => {

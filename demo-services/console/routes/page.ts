@@ -11,7 +11,10 @@ import { SECTIONS, type Views } from '../views.ts';
 export interface PageDeps {
   readonly sources: StateSources;
   readonly views: Views;
-  readonly links: Pick<ConsoleConfig, 'grafanaUrl' | 'jaegerUrl' | 'kibanaUrl'>;
+  readonly links: Pick<
+    ConsoleConfig,
+    'grafanaUrl' | 'jaegerUrl' | 'kibanaUrl' | 'jaegerQueryUrl' | 'elasticsearchUrl'
+  >;
   readonly notices: Notices;
 }
 
