@@ -10,6 +10,7 @@ import type { ServiceIdentity } from '../src/config/types.ts';
 import { ElasticsearchShipper } from '../src/logs/ElasticsearchShipper.ts';
 import { ElasticsearchTransport } from '../src/logs/ElasticsearchTransport.ts';
 import { SelfLogger } from '../src/logs/SelfLogger.ts';
+import { pollUntil } from '../../testing/receivers/shared/waitFor.ts';
 import { MetricsRegistry } from '../src/metrics/MetricsRegistry.ts';
 import { createRedactor, REDACTED } from '../src/redaction/createRedactor.ts';
 
@@ -48,6 +49,11 @@ describe('ElasticsearchTransport', () => {
       password: REDACTED,
     });
 
+    // The receiver stores a document before its answer reaches the shipper: wait for the answer.
+    await pollUntil(
+      () => (transport.shipper.pending === 0 ? true : undefined),
+      () => `shipper to have nothing pending (has ${transport.shipper.pending})`,
+    );
     logger.close(); // winston unpipes the transport, which starts shutting its shipper down at once
     transport.shipper.enqueue({ message: 'after close' });
     expect(transport.shipper.pending).toBe(0);
