@@ -2,7 +2,7 @@
  * The Collector's own metrics, for real: the Collector built from collector/builder-config.yaml
  * runs collector/otel-collector.yaml in front of Jaeger; the pinned Prometheus scrapes it as job
  * `otel-collector` with the generated telemetry-pipeline rules loaded. Healthy, the rules stay
- * silent; with Jaeger gone, the Collector's failed sends raise `TelemetryPipelineDegraded` with
+ * silent and the dashboard's scrape-target panel sees the Collector up; with Jaeger gone, the Collector's failed sends raise `TelemetryPipelineDegraded` with
  * the labels routing and inhibition use.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,7 @@ import {
   type RunningJaeger,
   type RunningServer,
 } from '../backends/index.ts';
+import { telemetryPipelineQueries } from '../dashboards/src/queries/telemetryPipeline.ts';
 import { pollUntil } from '../testing/receivers/shared/waitFor.ts';
 
 let dir: string;
@@ -142,6 +143,10 @@ describe('the Collector, scraped by Prometheus with the telemetry-pipeline rules
       WAIT,
     );
     expect(await instant('up{job="otel-collector"}')).toBe(1);
+    // The Telemetry pipeline dashboard's panel over the Collector's scrape target, as generated.
+    const scrapeTargets = telemetryPipelineQueries.scrapeTargets[0]!;
+    expect(scrapeTargets.expr).toContain('otel-collector');
+    expect(await instant(scrapeTargets.expr)).toBe(1);
     expect(await activeAlerts()).toEqual([]);
   }, 90_000);
 
