@@ -41,6 +41,9 @@ declare -A PACKAGES=(
   [/usr/bin/prometheus-alertmanager]=prometheus-alertmanager
   [/usr/sbin/haproxy]=haproxy
   [/usr/bin/chromium]=chromium
+  # what backends/ builds and fetches with (Go is the machine's own)
+  [/usr/bin/mvn]=maven
+  [/usr/bin/unzip]=unzip
 )
 
 say() { echo "provision: $*"; }
