@@ -7,7 +7,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from './config.ts';
 import { COLLECTOR_CONFIG, collectorPath } from './binaries.ts';
-import { answers, freePort, startBackend, type BackendProcess } from './process.ts';
+import { freePort } from './ports.ts';
+import { answers, startBackend, type BackendProcess } from './process.ts';
 
 /** Options of {@link startCollector}. */
 export interface CollectorOptions {

@@ -7,7 +7,8 @@
 import { chmod, chown, cp, mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { programPath } from './binaries.ts';
-import { answers, freePort, startBackend, type BackendProcess } from './process.ts';
+import { freePort } from './ports.ts';
+import { answers, startBackend, type BackendProcess } from './process.ts';
 import { findJavaHome } from './toolchain.ts';
 import { BACKENDS } from './versions.ts';
 

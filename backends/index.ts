@@ -15,7 +15,8 @@ export {
   COLLECTOR_CONFIG,
 } from './binaries.ts';
 export { ToolchainError } from './toolchain.ts';
-export { freePort, answers, startBackend, type BackendProcess, type BackendSpec } from './process.ts';
+export { freePort, freePortRange } from './ports.ts';
+export { answers, startBackend, type BackendProcess, type BackendSpec } from './process.ts';
 export {
   startCollector,
   validateCollectorConfig,

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { programPath } from './binaries.ts';
 import { repoRoot } from './repoRoot.ts';
-import { answers, freePort, startBackend, type BackendProcess } from './process.ts';
+import { freePort } from './ports.ts';
+import { answers, startBackend, type BackendProcess } from './process.ts';
 
 /** A running Jaeger. */
 export interface RunningJaeger {

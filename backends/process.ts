@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { childEnv } from './config.ts';
 
@@ -33,19 +32,6 @@ export interface BackendProcess {
   /** Whether the process is still alive. */
   readonly running: boolean;
   stop(): Promise<void>;
-}
-
-/** Resolves with a TCP port on 127.0.0.1 that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not determine a free port');
-  return address.port;
 }
 
 /** Whether `url` answers with a status below 400. */

@@ -7,7 +7,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { programPath } from './binaries.ts';
-import { answers, freePort, startBackend, type BackendProcess } from './process.ts';
+import { freePort } from './ports.ts';
+import { answers, startBackend, type BackendProcess } from './process.ts';
 
 /** A running Prometheus or Alertmanager in its own scratch directory, its external URL `url`. */
 export interface RunningServer {

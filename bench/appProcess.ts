@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../backends/ports.ts';
 
 /** How to start the app. */
 export interface AppLaunch {
@@ -36,17 +36,7 @@ export interface RunningApp {
 
 const CLOCK_TICKS = 100;
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (also used as "a closed port"). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Reads utime + stime of `pid` from /proc/<pid>/stat, in seconds. */
 export function readCpuSeconds(pid: number): number {

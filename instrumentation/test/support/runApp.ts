@@ -3,7 +3,7 @@
  * service, and gives tests its URL, its metrics endpoint and its output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../../backends/ports.ts';
 import { join } from 'node:path';
 
 /** The repository root (tests run from it). */
@@ -13,17 +13,7 @@ export const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 /** The built drop-in entry. */
 export const REGISTER = join(ROOT, 'instrumentation', 'dist', 'register.js');
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Polls `check` until it returns a value other than undefined, or fails at the deadline. */
 export async function eventually<T>(

@@ -1,0 +1,43 @@
+/**
+ * Free TCP ports on 127.0.0.1, for the backends, demos, tests and benchmarks that run beside each
+ * other (and beside a `npm run demo` on the default ports) on one machine: the one copy of this
+ * helper. Binding port 0 and releasing it leaves a short window in which another process could
+ * take the port; callers that can bind port 0 themselves should.
+ */
+import net from 'node:net';
+
+/** A free TCP port on 127.0.0.1 (also a port nothing listens on, for a target that is down). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function bindable(port: number): Promise<boolean> {
+  const server = net.createServer();
+  const bound = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (bound) await new Promise<void>((resolve) => server.close(() => resolve()));
+  return bound;
+}
+
+/**
+ * The first of `count` consecutive free ports (the demo gives each process the next metrics
+ * port after a base). Tries random bases until one whole range is free.
+ */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    let free = true;
+    for (let port = base; free && port < base + count; port += 1) free = await bindable(port);
+    if (free) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found between 20000 and 50000`);
+}
