@@ -7,6 +7,7 @@ import { SpanKind, SpanStatusCode, context, trace, type Span } from '@openteleme
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
 import type { NormalisedSpan } from '../../testing/receivers/otlp/normaliseSpans.ts';
 import type { OtlpProtocol, SamplerConfig, TracesEnabled } from '../src/config/types.ts';
+import { DEFAULT_SPAN_LIMITS } from '../src/config/spanLimits.ts';
 import { SelfLogger } from '../src/logs/SelfLogger.ts';
 import { MetricsRegistry } from '../src/metrics/MetricsRegistry.ts';
 import { createRedactor } from '../src/redaction/createRedactor.ts';
@@ -48,6 +49,7 @@ function pipeline(
     maxExportBatchSize: 512,
     scheduleDelayMs: 10,
     propagators: ['tracecontext', 'baggage'],
+    limits: DEFAULT_SPAN_LIMITS,
     ...overrides,
   };
   const redactor = createRedactor({ extraKeys: [] });
