@@ -158,7 +158,13 @@ describe.each(['http/protobuf', 'http/json'] as const)('spans exported over %s',
         'service.version': '1.2.3',
         'deployment.environment.name': 'test',
         'process.pid': process.pid,
+        // Faultline is not the official SDK: that name is reserved for it.
+        'telemetry.sdk.name': 'faultline',
+        'telemetry.sdk.language': 'nodejs',
+        'telemetry.sdk.version': expect.stringMatching(/^\d+\.\d+\.\d+/),
+        'host.arch': process.arch === 'x64' ? 'amd64' : expect.any(String),
       });
+      expect(span.resource).not.toHaveProperty('telemetry.distro.name');
     }
     expect(child.scope).toEqual({ name: 'checkout-lib', version: '4.5.6' });
   });
