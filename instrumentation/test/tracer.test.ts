@@ -268,6 +268,56 @@ describe('the export queue', () => {
     }
   });
 
+  it.each(['http/protobuf', 'http/json'] as const)(
+    'counts spans the backend refuses in a partial success as dropped, not exported (%s)',
+    async (protocol) => {
+      const receiver = await startOtlpTraceReceiver();
+      try {
+        receiver.setAnswer({ partialSuccess: { rejectedSpans: 2, errorMessage: 'span too old' } });
+        const { tracing, counter, selfLog } = pipeline(receiver, { protocol });
+        for (const name of ['a', 'b', 'c']) trace.getTracer('t').startSpan(name).end();
+        await tracing.queue.forceFlush();
+        expect(await counter('faultline_telemetry_exported_total', { signal: 'traces' })).toBe(1);
+        expect(
+          await counter('faultline_telemetry_dropped_total', { signal: 'traces', reason: 'rejected' }),
+        ).toBe(2);
+        expect(selfLog.filter((line) => line.includes('span too old'))).toHaveLength(1);
+      } finally {
+        await receiver.close();
+      }
+    },
+  );
+
+  it('says who sends in the User-Agent of every export', async () => {
+    const receiver = await startOtlpTraceReceiver();
+    try {
+      const { tracing } = pipeline(receiver);
+      trace.getTracer('t').startSpan('a').end();
+      await tracing.queue.forceFlush();
+      expect(receiver.exports()[0]!.userAgent).toMatch(/^Faultline-OTLP-Exporter-JavaScript\/\d+\.\d+\.\d+/);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('waits as long as Retry-After asks, so a wait past the deadline fails the export without retrying', async () => {
+    const receiver = await startOtlpTraceReceiver({ mode: 'error' });
+    try {
+      // 30 s is past the 5 s deadline: retrying after a shortened wait would hammer a backend
+      // that asked for quiet.
+      receiver.setAnswer({ retryAfter: '30' });
+      const { tracing, counter } = pipeline(receiver, { timeoutMs: 5000 });
+      trace.getTracer('t').startSpan('a').end();
+      await tracing.queue.forceFlush();
+      expect(receiver.requestCount()).toBe(1);
+      expect(
+        await counter('faultline_telemetry_dropped_total', { signal: 'traces', reason: 'export_failed' }),
+      ).toBe(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('drops and counts a batch the backend refuses for good, and says so once', async () => {
     const receiver = await startOtlpTraceReceiver();
     try {
