@@ -7,6 +7,7 @@ import { SpanKind, SpanStatusCode, context, trace, type Span } from '@openteleme
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
 import type { NormalisedSpan } from '../../testing/receivers/otlp/normaliseSpans.ts';
 import type { OtlpProtocol, SamplerConfig, TracesEnabled } from '../src/config/types.ts';
+import { DEFAULT_SPAN_LIMITS } from '../src/config/spanLimits.ts';
 import { SelfLogger } from '../src/logs/SelfLogger.ts';
 import { MetricsRegistry } from '../src/metrics/MetricsRegistry.ts';
 import { createRedactor } from '../src/redaction/createRedactor.ts';
@@ -48,6 +49,7 @@ function pipeline(
     maxExportBatchSize: 512,
     scheduleDelayMs: 10,
     propagators: ['tracecontext', 'baggage'],
+    limits: DEFAULT_SPAN_LIMITS,
     ...overrides,
   };
   const redactor = createRedactor({ extraKeys: [] });
@@ -156,7 +158,13 @@ describe.each(['http/protobuf', 'http/json'] as const)('spans exported over %s',
         'service.version': '1.2.3',
         'deployment.environment.name': 'test',
         'process.pid': process.pid,
+        // Faultline is not the official SDK: that name is reserved for it.
+        'telemetry.sdk.name': 'faultline',
+        'telemetry.sdk.language': 'nodejs',
+        'telemetry.sdk.version': expect.stringMatching(/^\d+\.\d+\.\d+/),
+        'host.arch': process.arch === 'x64' ? 'amd64' : expect.any(String),
       });
+      expect(span.resource).not.toHaveProperty('telemetry.distro.name');
     }
     expect(child.scope).toEqual({ name: 'checkout-lib', version: '4.5.6' });
   });
@@ -255,6 +263,56 @@ describe('the export queue', () => {
       expect(
         await counter('faultline_telemetry_dropped_total', { signal: 'traces', reason: 'export_failed' }),
       ).toBe(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it.each(['http/protobuf', 'http/json'] as const)(
+    'counts spans the backend refuses in a partial success as dropped, not exported (%s)',
+    async (protocol) => {
+      const receiver = await startOtlpTraceReceiver();
+      try {
+        receiver.setAnswer({ partialSuccess: { rejectedSpans: 2, errorMessage: 'span too old' } });
+        const { tracing, counter, selfLog } = pipeline(receiver, { protocol });
+        for (const name of ['a', 'b', 'c']) trace.getTracer('t').startSpan(name).end();
+        await tracing.queue.forceFlush();
+        expect(await counter('faultline_telemetry_exported_total', { signal: 'traces' })).toBe(1);
+        expect(
+          await counter('faultline_telemetry_dropped_total', { signal: 'traces', reason: 'rejected' }),
+        ).toBe(2);
+        expect(selfLog.filter((line) => line.includes('span too old'))).toHaveLength(1);
+      } finally {
+        await receiver.close();
+      }
+    },
+  );
+
+  it('says who sends in the User-Agent of every export', async () => {
+    const receiver = await startOtlpTraceReceiver();
+    try {
+      const { tracing } = pipeline(receiver);
+      trace.getTracer('t').startSpan('a').end();
+      await tracing.queue.forceFlush();
+      expect(receiver.exports()[0]!.userAgent).toMatch(/^Faultline-OTLP-Exporter-JavaScript\/\d+\.\d+\.\d+/);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('waits as long as Retry-After asks, so a wait past the deadline fails the export without retrying', async () => {
+    const receiver = await startOtlpTraceReceiver({ mode: 'error' });
+    try {
+      // 30 s is past the 5 s deadline: retrying after a shortened wait would hammer a backend
+      // that asked for quiet.
+      receiver.setAnswer({ retryAfter: '30' });
+      const { tracing, counter } = pipeline(receiver, { timeoutMs: 5000 });
+      trace.getTracer('t').startSpan('a').end();
+      await tracing.queue.forceFlush();
+      expect(receiver.requestCount()).toBe(1);
+      expect(
+        await counter('faultline_telemetry_dropped_total', { signal: 'traces', reason: 'export_failed' }),
+      ).toBe(1);
     } finally {
       await receiver.close();
     }

@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidOtlpPayloadError } from './otlp/InvalidOtlpPayloadError.ts';
 import {
   decodeTraceExport,
-  emptyExportResponse,
+  exportResponse,
+  type PartialSuccess,
   encodingOf,
   OTLP_MEDIA_TYPES,
   type OtlpEncoding,
@@ -37,6 +38,16 @@ export interface OtlpTraceReceiverOptions {
 export interface OtlpExport {
   readonly encoding: OtlpEncoding;
   readonly spans: readonly NormalisedSpan[];
+  /** The request's User-Agent header. */
+  readonly userAgent: string | undefined;
+}
+
+/** What the receiver says in its answers besides the status (see `setAnswer`). */
+export interface OtlpAnswer {
+  /** Answer accepted requests with this `partial_success` (spans refused, and why). */
+  readonly partialSuccess?: PartialSuccess;
+  /** Send this `Retry-After` value with 503 answers in 'error' mode. */
+  readonly retryAfter?: string;
 }
 
 /** One refused request: the status answered and the problem named in the 400/404/405/413/415 body. */
@@ -63,6 +74,8 @@ export interface OtlpTraceReceiver {
   requestCount(): number;
   /** Switches the fault mode for requests that arrive from now on. */
   setMode(mode: OtlpReceiverMode): void;
+  /** Sets what answers to requests that arrive from now on carry (partial success, Retry-After). */
+  setAnswer(answer: OtlpAnswer): void;
   /** Resolves with the first received span matching `predicate`; WaitTimeoutError at the deadline. */
   waitForSpan(predicate: (span: NormalisedSpan) => boolean, options?: WaitOptions): Promise<NormalisedSpan>;
   /** Resolves with all spans once `predicate(allSpans)` holds (e.g. `s => s.length >= 3`). */
@@ -85,6 +98,7 @@ export interface OtlpTraceReceiver {
 
 interface State {
   mode: OtlpReceiverMode;
+  answer: OtlpAnswer;
   requests: number;
   exports: OtlpExport[];
   rejections: OtlpRejection[];
@@ -94,7 +108,7 @@ interface State {
 export async function startOtlpTraceReceiver(
   options: OtlpTraceReceiverOptions = {},
 ): Promise<OtlpTraceReceiver> {
-  const state: State = { mode: options.mode ?? 'ok', requests: 0, exports: [], rejections: [] };
+  const state: State = { mode: options.mode ?? 'ok', answer: {}, requests: 0, exports: [], rejections: [] };
   const server = await listen((req, res) => handle(state, req, res), options);
   const spans = () => state.exports.flatMap((e) => e.spans);
   return {
@@ -106,6 +120,9 @@ export async function startOtlpTraceReceiver(
     requestCount: () => state.requests,
     setMode: (mode) => {
       state.mode = mode;
+    },
+    setAnswer: (answer) => {
+      state.answer = answer;
     },
     waitForSpan: (predicate, wait) =>
       pollUntil(
@@ -158,6 +175,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
   if (state.mode === 'hang') return; // never answered; close() destroys the connection
   if (state.mode === 'error') {
     req.resume();
+    if (state.answer.retryAfter !== undefined) res.setHeader('retry-after', state.answer.retryAfter);
     return sendJson(res, 503, { code: 14, message: 'receiver is in error mode' });
   }
   const encoding = encodingOf(parseMediaType(contentType)?.essence);
@@ -170,13 +188,13 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse): 
   }
   try {
     const spans = decodeTraceExport(await readBody(req), encoding);
-    state.exports.push({ encoding, spans });
+    state.exports.push({ encoding, spans, userAgent: req.headers['user-agent'] });
   } catch (error) {
     if (error instanceof InvalidOtlpPayloadError) return refuse(400, error.problem, error.path);
     if (error instanceof BodyReadError) return refuse(error.status, error.message);
     throw error;
   }
-  const body = emptyExportResponse(encoding);
+  const body = exportResponse(encoding, state.answer.partialSuccess);
   res.writeHead(200, { 'content-type': OTLP_MEDIA_TYPES[encoding], 'content-length': body.length });
   res.end(body);
 }

@@ -50,4 +50,7 @@ export const resourceAttributes = {
   processRuntimeName: 'process.runtime.name',
   processRuntimeVersion: 'process.runtime.version',
   processCommand: 'process.command',
+  telemetrySdkName: 'telemetry.sdk.name',
+  telemetrySdkLanguage: 'telemetry.sdk.language',
+  telemetrySdkVersion: 'telemetry.sdk.version',
 } as const;

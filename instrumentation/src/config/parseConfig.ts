@@ -17,6 +17,7 @@ import {
   oneOf,
   type Env,
 } from './readers.ts';
+import { parseSpanLimits } from './spanLimits.ts';
 import type {
   Disabled,
   ElasticsearchEnabled,
@@ -185,6 +186,7 @@ function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
     maxExportBatchSize,
     scheduleDelayMs,
     propagators,
+    limits: parseSpanLimits(reader),
   };
 }
 

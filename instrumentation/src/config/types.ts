@@ -33,6 +33,18 @@ export interface TracesEnabled {
   readonly maxExportBatchSize: number;
   readonly scheduleDelayMs: number;
   readonly propagators: readonly ('tracecontext' | 'baggage')[];
+  readonly limits: SpanLimits;
+}
+
+/** What one span may hold (`OTEL_SPAN_*_LIMIT`, `OTEL_*_ATTRIBUTE_*_LIMIT`). */
+export interface SpanLimits {
+  readonly attributeCount: number;
+  /** Longest string attribute value (or string array element) kept; Infinity when unlimited. */
+  readonly attributeValueLength: number;
+  readonly eventCount: number;
+  readonly linkCount: number;
+  readonly attributePerEventCount: number;
+  readonly attributePerLinkCount: number;
 }
 
 /** Prometheus endpoint settings. */

@@ -22,6 +22,7 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import type { SpanLimits } from '../config/types.ts';
 import { newSpanId, newTraceId } from './ids.ts';
 import { RecordedSpan, type Scope, type SpanSink } from './RecordedSpan.ts';
 import type { Sampler } from './sampler.ts';
@@ -31,11 +32,13 @@ export class FaultlineTracer implements Tracer {
   readonly #scope: Scope;
   readonly #sampler: Sampler;
   readonly #sink: SpanSink;
+  readonly #limits: SpanLimits;
 
-  constructor(scope: Scope, sampler: Sampler, sink: SpanSink) {
+  constructor(scope: Scope, sampler: Sampler, sink: SpanSink, limits: SpanLimits) {
     this.#scope = scope;
     this.#sampler = sampler;
     this.#sink = sink;
+    this.#limits = limits;
   }
 
   startSpan(name: string, options: SpanOptions = {}, context: Context = contextApi.active()): Span {
@@ -48,8 +51,9 @@ export class FaultlineTracer implements Tracer {
       undefined,
     );
     if (span instanceof RecordedSpan) {
-      if (options.attributes !== undefined) span.setAttributes(options.attributes);
+      // Links first, as the SDK adds them in the span's constructor before the attributes.
       if (options.links !== undefined) span.addLinks(options.links);
+      if (options.attributes !== undefined) span.setAttributes(options.attributes);
     }
     return span;
   }
@@ -94,7 +98,17 @@ export class FaultlineTracer implements Tracer {
       traceState: parent?.traceState,
     };
     if (!sampled) return trace.wrapSpanContext(spanContext);
-    return new RecordedSpan(this.#sink, this.#scope, spanContext, name, kind, parent, startTime, owned);
+    return new RecordedSpan(
+      this.#sink,
+      this.#limits,
+      this.#scope,
+      spanContext,
+      name,
+      kind,
+      parent,
+      startTime,
+      owned,
+    );
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
@@ -132,10 +146,12 @@ export class FaultlineTracerProvider implements TracerProvider {
   readonly #tracers = new Map<string, FaultlineTracer>();
   readonly #sampler: Sampler;
   readonly #pipeline: SpanPipeline;
+  readonly #limits: SpanLimits;
 
-  constructor(sampler: Sampler, pipeline: SpanPipeline) {
+  constructor(sampler: Sampler, pipeline: SpanPipeline, limits: SpanLimits) {
     this.#sampler = sampler;
     this.#pipeline = pipeline;
+    this.#limits = limits;
   }
 
   getTracer(name: string, version = '', options: TracerOptions = {}): Tracer {
@@ -143,7 +159,7 @@ export class FaultlineTracerProvider implements TracerProvider {
     const key = `${name}\u0000${version}\u0000${schemaUrl}`;
     let tracer = this.#tracers.get(key);
     if (tracer === undefined) {
-      tracer = new FaultlineTracer({ name, version, schemaUrl }, this.#sampler, this.#pipeline);
+      tracer = new FaultlineTracer({ name, version, schemaUrl }, this.#sampler, this.#pipeline, this.#limits);
       this.#tracers.set(key, tracer);
     }
     return tracer;

@@ -6,6 +6,7 @@
  */
 import {
   SpanStatusCode,
+  isSpanContextValid,
   type Attributes,
   type AttributeValue,
   type Exception,
@@ -16,7 +17,11 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
-import { now, toSpanClock } from './time.ts';
+import type { SpanLimits } from '../config/types.ts';
+import { isAttributeValue, limitAttributes, truncateValue } from './attributeLimits.ts';
+import { clockDrift, now, toSpanClock } from './time.ts';
+
+export { isAttributeValue } from './attributeLimits.ts';
 
 /** The instrumentation scope a tracer stands for. */
 export interface Scope {
@@ -30,6 +35,16 @@ export interface RecordedEvent {
   readonly name: string;
   readonly time: number;
   readonly attributes: Attributes | undefined;
+  /** Attributes beyond the per-event limit. */
+  readonly droppedAttributes: number;
+}
+
+/** A span link as recorded: its attributes already limited. */
+export interface RecordedLink {
+  readonly context: SpanContext;
+  readonly attributes: Attributes | undefined;
+  /** Attributes beyond the per-link limit. */
+  readonly droppedAttributes: number;
 }
 
 /** Receives every span that ends. */
@@ -38,26 +53,6 @@ export interface SpanSink {
 }
 
 const RELEASED: Attributes = Object.freeze({});
-
-/** Per-span limits (the OpenTelemetry defaults). */
-export const SPAN_LIMITS = { attributes: 128, events: 128, links: 128 } as const;
-
-/** Whether `value` is a valid attribute value (primitive, or array of one primitive type). */
-export function isAttributeValue(value: unknown): value is AttributeValue {
-  const type = typeof value;
-  if (type === 'string' || type === 'boolean') return true;
-  if (type === 'number') return true;
-  if (!Array.isArray(value)) return false;
-  let seen: string | undefined;
-  for (const item of value as unknown[]) {
-    if (item === null || item === undefined) continue;
-    const itemType = typeof item;
-    if (itemType !== 'string' && itemType !== 'number' && itemType !== 'boolean') return false;
-    if (seen === undefined) seen = itemType;
-    else if (seen !== itemType) return false;
-  }
-  return true;
-}
 
 /** A recording span; see the module comment. */
 export class RecordedSpan implements Span {
@@ -68,21 +63,25 @@ export class RecordedSpan implements Span {
   /** The parent came from another process (W3C flags bit). */
   readonly parentIsRemote: boolean;
   readonly startTime: number;
+  /** Wall-clock anchor of this span's times ({@link clockDrift} when it started). */
+  readonly clockDrift: number;
   endTime = -1;
   attributes: Attributes;
   attributeCount: number;
   droppedAttributes = 0;
   events: RecordedEvent[] | undefined;
   droppedEvents = 0;
-  links: Link[] | undefined;
+  links: RecordedLink[] | undefined;
   droppedLinks = 0;
   statusCode: SpanStatusCode = SpanStatusCode.UNSET;
   statusMessage = '';
   readonly #context: SpanContext;
   readonly #sink: SpanSink;
+  readonly #limits: SpanLimits;
 
   constructor(
     sink: SpanSink,
+    limits: SpanLimits,
     scope: Scope,
     context: SpanContext,
     name: string,
@@ -94,13 +93,20 @@ export class RecordedSpan implements Span {
     this.attributes = ownedAttributes?.attributes ?? {};
     this.attributeCount = ownedAttributes?.count ?? 0;
     this.#sink = sink;
+    this.#limits = limits;
+    if (ownedAttributes !== undefined && limits.attributeValueLength !== Number.POSITIVE_INFINITY) {
+      for (const key in this.attributes) {
+        this.attributes[key] = truncateValue(this.attributes[key]!, limits.attributeValueLength);
+      }
+    }
     this.scope = scope;
     this.#context = context;
     this.name = name;
     this.kind = kind;
     this.parentSpanId = parent?.spanId ?? '';
     this.parentIsRemote = parent?.isRemote === true;
-    this.startTime = startTime === undefined ? now() : toSpanClock(startTime);
+    this.clockDrift = clockDrift();
+    this.startTime = startTime === undefined ? now() : toSpanClock(startTime, this.clockDrift);
   }
 
   spanContext(): SpanContext {
@@ -114,14 +120,15 @@ export class RecordedSpan implements Span {
   setAttribute(key: string, value: AttributeValue | undefined): this {
     if (this.endTime >= 0 || key.length === 0 || value === undefined || value === null) return this;
     if (!isAttributeValue(value)) return this;
-    if (!(key in this.attributes)) {
-      if (this.attributeCount >= SPAN_LIMITS.attributes) {
+    if (!Object.prototype.hasOwnProperty.call(this.attributes, key)) {
+      if (this.attributeCount >= this.#limits.attributeCount) {
         this.droppedAttributes++;
         return this;
       }
       this.attributeCount++;
     }
-    this.attributes[key] = value;
+    const maxLength = this.#limits.attributeValueLength;
+    this.attributes[key] = maxLength === Number.POSITIVE_INFINITY ? value : truncateValue(value, maxLength);
     return this;
   }
 
@@ -130,25 +137,56 @@ export class RecordedSpan implements Span {
     return this;
   }
 
+  /** Records an event; past the event limit the oldest event is dropped, as in the SDK. */
   addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
     if (this.endTime >= 0) return this;
     let attributes: Attributes | undefined;
-    if (isTimeInput(attributesOrTime)) time = attributesOrTime;
+    if (isTimeInput(attributesOrTime)) time = isTimeInput(time) ? time : attributesOrTime;
     else attributes = attributesOrTime;
+    const limits = this.#limits;
     this.events ??= [];
-    if (this.events.length >= SPAN_LIMITS.events) {
+    if (this.events.length >= limits.eventCount) {
       this.droppedEvents++;
-      return this;
+      if (limits.eventCount === 0) return this;
+      this.events.shift();
     }
-    this.events.push({ name, time: toSpanClock(time), attributes: validAttributes(attributes) });
+    const limited = limitAttributes(attributes, limits.attributePerEventCount, limits.attributeValueLength);
+    this.events.push({
+      name,
+      time: toSpanClock(time, this.clockDrift),
+      attributes: limited.attributes,
+      droppedAttributes: limited.dropped,
+    });
     return this;
   }
 
+  /**
+   * Records a link; past the link limit the oldest link is dropped, as in the SDK. A link to an
+   * invalid span context (an id that is not 32 or 16 hex digits, or all zeros) is dropped and
+   * counted: the SDK would send its malformed bytes, and a backend refuses the whole batch.
+   */
   addLink(link: Link): this {
     if (this.endTime >= 0) return this;
+    const limits = this.#limits;
+    if (!isSpanContextValid(link.context) || limits.linkCount === 0) {
+      this.droppedLinks++;
+      return this;
+    }
     this.links ??= [];
-    if (this.links.length >= SPAN_LIMITS.links) this.droppedLinks++;
-    else this.links.push(link);
+    if (this.links.length >= limits.linkCount) {
+      this.links.shift();
+      this.droppedLinks++;
+    }
+    const limited = limitAttributes(
+      link.attributes,
+      limits.attributePerLinkCount,
+      limits.attributeValueLength,
+    );
+    this.links.push({
+      context: link.context,
+      attributes: limited.attributes,
+      droppedAttributes: limited.dropped,
+    });
     return this;
   }
 
@@ -173,7 +211,7 @@ export class RecordedSpan implements Span {
 
   end(endTime?: TimeInput): void {
     if (this.endTime >= 0) return;
-    const end = endTime === undefined ? now() : toSpanClock(endTime);
+    const end = endTime === undefined ? now() : toSpanClock(endTime, this.clockDrift);
     this.endTime = end < this.startTime ? this.startTime : end;
     this.#sink.onEnd(this);
   }
@@ -193,17 +231,20 @@ export class RecordedSpan implements Span {
     return this.endTime < 0;
   }
 
+  /** An `exception` event, with the attributes the SDK derives (`code` before `name` as type). */
   recordException(exception: Exception, time?: TimeInput): void {
     const attributes: Attributes = {};
     if (typeof exception === 'string') {
       attributes['exception.message'] = exception;
     } else if (exception !== null && typeof exception === 'object') {
-      const type = exception.name ?? (exception.code === undefined ? undefined : String(exception.code));
-      if (type !== undefined) attributes['exception.type'] = type;
-      if (exception.message !== undefined) attributes['exception.message'] = exception.message;
-      if (exception.stack !== undefined) attributes['exception.stacktrace'] = exception.stack;
+      if (exception.code) attributes['exception.type'] = String(exception.code);
+      else if (exception.name) attributes['exception.type'] = exception.name;
+      if (exception.message) attributes['exception.message'] = exception.message;
+      if (exception.stack) attributes['exception.stacktrace'] = exception.stack;
     }
-    this.addEvent('exception', attributes, time);
+    if (attributes['exception.type'] || attributes['exception.message']) {
+      this.addEvent('exception', attributes, time);
+    }
   }
 }
 
@@ -213,15 +254,4 @@ function isTimeInput(value: unknown): value is TimeInput {
     value instanceof Date ||
     (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number')
   );
-}
-
-function validAttributes(attributes: Attributes | undefined): Attributes | undefined {
-  if (attributes === undefined) return undefined;
-  let valid: Attributes | undefined;
-  for (const key in attributes) {
-    const value = attributes[key];
-    if (value === undefined || value === null || !isAttributeValue(value)) continue;
-    (valid ??= {})[key] = value;
-  }
-  return valid;
 }

@@ -2,7 +2,8 @@
  * The bounded, counted export of ended spans. A span is redacted and encoded the moment it ends,
  * into the open batch's group for its scope; batches hold encoded bytes only, so what waits for
  * export is a few hundred bytes per span rather than the span's object graph. The queue bound,
- * every dropped span (queue full, export failed, shutdown, or `rejected`: it could not be encoded) and every failed
+ * every dropped span (queue full, export failed, shutdown, or `rejected`: it could not be encoded,
+ * or the backend refused it in a partial success) and every failed
  * export are counted in the self-telemetry metrics, and only one export is ever in flight, so a
  * slow or dead backend costs bounded memory and no CPU spin.
  */
@@ -12,6 +13,7 @@ import type { SelfLogger } from '../logs/SelfLogger.ts';
 import type { SpanPipeline } from './FaultlineTracer.ts';
 import type { RecordedSpan, Scope } from './RecordedSpan.ts';
 import type { SpanEncoding, SpanGroup } from './otlp/encoding.ts';
+import type { ExportAccepted } from './otlp/exportResponse.ts';
 
 /** Queue and batching limits. */
 export interface BatchLimits {
@@ -20,8 +22,11 @@ export interface BatchLimits {
   readonly scheduleDelayMs: number;
 }
 
-/** Sends one encoded request; rejects when the backend did not accept it. */
-export type Send = (body: Uint8Array) => Promise<void>;
+/**
+ * Sends one encoded request; resolves with the spans the backend refused in a partial success
+ * (nothing when it refused none), rejects when the backend did not accept the request.
+ */
+export type Send = (body: Uint8Array) => Promise<ExportAccepted | void>;
 
 /** Collaborators of the queue. */
 export interface QueueDependencies {
@@ -56,6 +61,7 @@ export class SpanExportQueue implements SpanPipeline {
   #exporting: Promise<void> | undefined;
   #failing = false;
   #shutDown = false;
+  readonly #rejectionsLogged = new Set<string>();
 
   constructor(encoding: SpanEncoding, send: Send, limits: BatchLimits, deps: QueueDependencies) {
     this.#encoding = encoding;
@@ -68,7 +74,7 @@ export class SpanExportQueue implements SpanPipeline {
       queueFull: dropped.labels({ signal: 'traces', reason: 'queue_full' }),
       exportFailed: dropped.labels({ signal: 'traces', reason: 'export_failed' }),
       shutdown: dropped.labels({ signal: 'traces', reason: 'shutdown' }),
-      encodingFailed: dropped.labels({ signal: 'traces', reason: 'rejected' }),
+      rejected: dropped.labels({ signal: 'traces', reason: 'rejected' }),
       exported: deps.metrics.counter('telemetryExported').labels({ signal: 'traces' }),
       failures: deps.metrics.counter('telemetryExportFailures').labels({ signal: 'traces' }),
     };
@@ -115,7 +121,7 @@ export class SpanExportQueue implements SpanPipeline {
       try {
         this.#encoding.add(group, span, this.#redact);
       } catch {
-        this.#counters.encodingFailed.inc();
+        this.#counters.rejected.inc();
         continue;
       } finally {
         span.release();
@@ -181,8 +187,9 @@ export class SpanExportQueue implements SpanPipeline {
   }
 
   async #sendBatch(batch: Batch): Promise<void> {
+    let accepted: ExportAccepted | void;
     try {
-      await this.#send(this.#encoding.request(batch.groups));
+      accepted = await this.#send(this.#encoding.request(batch.groups));
     } catch (error) {
       this.#counters.failures.inc();
       this.#counters.exportFailed.inc(batch.count);
@@ -196,10 +203,23 @@ export class SpanExportQueue implements SpanPipeline {
       this.#failing = true;
       return;
     }
-    this.#counters.exported.inc(batch.count);
+    const rejected = Math.min(accepted?.rejected ?? 0, batch.count);
+    this.#counters.exported.inc(batch.count - rejected);
+    if (rejected > 0) this.#reportRejected(rejected, accepted?.message ?? '');
     if (this.#failing) {
       this.#log.log('info', 'trace export recovered', { 'event.action': 'telemetry.export_recovered' });
     }
     this.#failing = false;
+  }
+
+  /** Counts spans refused in a partial success and logs the backend's reason (once per reason). */
+  #reportRejected(rejected: number, message: string): void {
+    this.#counters.rejected.inc(rejected);
+    if (this.#rejectionsLogged.has(message) || this.#rejectionsLogged.size >= 16) return;
+    this.#rejectionsLogged.add(message);
+    this.#log.log('warn', `trace backend rejected ${rejected} span(s): ${message || 'no reason given'}`, {
+      'event.action': 'telemetry.export_partially_rejected',
+      'error.message': message,
+    });
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Head sampling, as `OTEL_TRACES_SAMPLER` names it. A sampler only decides whether a new span is
- * recorded and exported; the ratio samplers decide from the trace id's low 56 bits (the random
- * part W3C trace context level 2 guarantees), so every service keeps or drops the same traces.
+ * recorded and exported; the ratio samplers decide from the trace id exactly as the
+ * OpenTelemetry SDK's `TraceIdRatioBasedSampler` does (the XOR of its four 32-bit words against
+ * `floor(ratio * 0xffffffff)`), so a Faultline service and an SDK service keep or drop the same
+ * traces.
  */
 import { TraceFlags, type SpanContext } from '@opentelemetry/api';
 import type { SamplerConfig } from '../config/types.ts';
@@ -9,12 +11,21 @@ import type { SamplerConfig } from '../config/types.ts';
 /** Decides whether a span in trace `traceId`, under `parent`, is sampled. */
 export type Sampler = (parent: SpanContext | undefined, traceId: string) => boolean;
 
-const TWO_56 = 2 ** 56;
+/** The SDK's hash of a trace id: its four 32-bit words XORed (hex digits of either case). */
+export function traceIdWordsXor(traceId: string): number {
+  let accumulation = 0;
+  for (let i = 0; i < 32; i += 8) {
+    const word = Number.parseInt(traceId.slice(i, i + 8), 16);
+    accumulation = (accumulation ^ word) >>> 0;
+  }
+  return accumulation;
+}
 
 function ratioSampler(ratio: number): Sampler {
   if (ratio >= 1) return () => true;
   if (ratio <= 0) return () => false;
-  return (_parent, traceId) => Number.parseInt(traceId.slice(-14), 16) / TWO_56 < ratio;
+  const upperBound = Math.floor(ratio * 0xffffffff);
+  return (_parent, traceId) => traceIdWordsXor(traceId) < upperBound;
 }
 
 function parentBased(root: Sampler): Sampler {

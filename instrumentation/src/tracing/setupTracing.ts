@@ -53,7 +53,7 @@ export function setupTracing(
     },
     { metrics: runtime.metrics, log: runtime.log, redact },
   );
-  const provider = new FaultlineTracerProvider(createSampler(config.sampler), queue);
+  const provider = new FaultlineTracerProvider(createSampler(config.sampler), queue, config.limits);
   context.setGlobalContextManager(contextManager);
   const propagators = config.propagators.map((name) =>
     name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator(),

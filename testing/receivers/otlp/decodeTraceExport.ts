@@ -1,9 +1,9 @@
 /** Turns an HTTP body of either OTLP encoding into validated, normalised spans. */
+import protobuf from 'protobufjs';
 import { decodeTraceJson } from './decodeTraceJson.ts';
 import { decodeTraceProtobuf } from './decodeTraceProtobuf.ts';
 import { InvalidOtlpPayloadError } from './InvalidOtlpPayloadError.ts';
 import { normaliseSpans, type NormalisedSpan } from './normaliseSpans.ts';
-import { loadTraceSchema } from './otlpProto.ts';
 import { validateTraceRequest } from './validateTraceRequest.ts';
 
 /** The two encodings of OTLP/HTTP, named after their content types. */
@@ -32,11 +32,37 @@ export function decodeTraceExport(body: Buffer, encoding: OtlpEncoding): Normali
   return normaliseSpans(request);
 }
 
+/** Spans an answer says were refused, and why (`ExportTracePartialSuccess`). */
+export interface PartialSuccess {
+  readonly rejectedSpans: number;
+  readonly errorMessage: string;
+}
+
 /** The body of a 200 answer: an empty ExportTraceServiceResponse in the request's encoding. */
 export function emptyExportResponse(encoding: OtlpEncoding): Buffer {
-  if (encoding === 'json') return Buffer.from('{}');
-  const { response } = loadTraceSchema();
-  return Buffer.from(response.encode(response.create({})).finish());
+  return exportResponse(encoding, undefined);
+}
+
+/**
+ * The body of a 200 answer in the request's encoding, with `partial_success` (field 1:
+ * `rejected_spans` = 1, `error_message` = 2) when given.
+ */
+export function exportResponse(encoding: OtlpEncoding, partial: PartialSuccess | undefined): Buffer {
+  if (encoding === 'json') {
+    if (partial === undefined) return Buffer.from('{}');
+    const { rejectedSpans, errorMessage } = partial;
+    return Buffer.from(
+      JSON.stringify({ partialSuccess: { rejectedSpans: String(rejectedSpans), errorMessage } }),
+    );
+  }
+  const writer = protobuf.Writer.create();
+  if (partial !== undefined) {
+    writer.uint32((1 << 3) | 2).fork();
+    writer.uint32((1 << 3) | 0).int64(partial.rejectedSpans);
+    writer.uint32((2 << 3) | 2).string(partial.errorMessage);
+    writer.ldelim();
+  }
+  return Buffer.from(writer.finish());
 }
 
 function utf8(body: Buffer): string {

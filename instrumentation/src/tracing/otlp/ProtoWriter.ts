@@ -165,7 +165,12 @@ export class ProtoWriter {
     this.#length += bytes;
   }
 
-  /** A bytes field from hex (trace and span ids); skipped when empty. */
+  /**
+   * A bytes field from hex (trace and span ids); skipped when empty. Every byte the field claims
+   * is written: a digit that is not hex counts as 0 and an odd trailing digit is ignored, so a
+   * malformed id can never expose bytes of the buffer that were not written. The tracer only passes
+   * valid ids (it drops links to invalid span contexts); this is the writer's own guarantee.
+   */
   hex(field: number, value: string): void {
     if (value.length === 0) return;
     const bytes = value.length >>> 1;
@@ -177,12 +182,7 @@ export class ProtoWriter {
     for (let i = 0; i < bytes; i++) {
       const high = HEX_DIGIT[value.charCodeAt(2 * i)] ?? -1;
       const low = HEX_DIGIT[value.charCodeAt(2 * i + 1)] ?? -1;
-      if ((high | low) < 0) {
-        // Not plain hex (an id from elsewhere): let Buffer decide, as before.
-        buffer.write(value, at, 'hex');
-        break;
-      }
-      buffer[at + i] = (high << 4) | low;
+      buffer[at + i] = ((high < 0 ? 0 : high) << 4) | (low < 0 ? 0 : low);
     }
     this.#length += bytes;
   }

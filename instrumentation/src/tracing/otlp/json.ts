@@ -1,10 +1,12 @@
 /**
  * OTLP/HTTP JSON encoding of spans (the protobuf JSON mapping the OTLP specification fixes:
  * lowerCamelCase names, ids as hex, enums as numbers, 64-bit integers as strings). Each span is
- * serialised once, when it ends; a request joins them behind the resource and scope.
+ * serialised once, when it ends; a request joins them behind the resource and scope. Strings are
+ * made well-formed first: a lone surrogate becomes U+FFFD, as it does in the protobuf encoding's
+ * UTF-8, instead of a `\ud800` escape that strict OTLP/JSON decoders reject.
  */
-import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
-import type { RecordedEvent, RecordedSpan } from '../RecordedSpan.ts';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { RecordedEvent, RecordedLink, RecordedSpan } from '../RecordedSpan.ts';
 import { unixNanoString } from '../time.ts';
 import type { SpanEncoding, SpanGroup } from './encoding.ts';
 
@@ -16,10 +18,18 @@ type JsonAnyValue =
   | { arrayValue: { values: JsonAnyValue[] } }
   | Record<string, never>;
 
+const SURROGATE = /[\ud800-\udfff]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `text` without lone surrogates (each replaced by U+FFFD); itself when there are none. */
+export function wellFormed(text: string): string {
+  return SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
+}
+
 function anyValue(value: AttributeValue | null | undefined): JsonAnyValue {
   switch (typeof value) {
     case 'string':
-      return { stringValue: value };
+      return { stringValue: wellFormed(value) };
     case 'boolean':
       return { boolValue: value };
     case 'number':
@@ -37,21 +47,27 @@ export function jsonAttributes(attributes: Attributes | undefined): { key: strin
   if (attributes === undefined) return out;
   for (const key in attributes) {
     const value = attributes[key];
-    if (value !== undefined) out.push({ key, value: anyValue(value) });
+    if (value !== undefined) out.push({ key: wellFormed(key), value: anyValue(value) });
   }
   return out;
 }
 
-function event(item: RecordedEvent, attributes: Attributes | undefined): object {
-  return { timeUnixNano: unixNanoString(item.time), name: item.name, attributes: jsonAttributes(attributes) };
+function event(item: RecordedEvent, attributes: Attributes | undefined, drift: number): object {
+  return {
+    timeUnixNano: unixNanoString(item.time + drift),
+    name: wellFormed(item.name),
+    attributes: jsonAttributes(attributes),
+    droppedAttributesCount: item.droppedAttributes,
+  };
 }
 
-function link(item: Link, attributes: Attributes | undefined): object {
+function link(item: RecordedLink, attributes: Attributes | undefined): object {
   return {
     traceId: item.context.traceId,
     spanId: item.context.spanId,
     traceState: item.context.traceState?.serialize() ?? '',
     attributes: jsonAttributes(attributes),
+    droppedAttributesCount: item.droppedAttributes,
     flags: item.context.traceFlags | 0x100 | (item.context.isRemote ? 0x200 : 0),
   };
 }
@@ -67,17 +83,17 @@ export function jsonSpan(span: RecordedSpan, redact: (attributes: Attributes) =>
     traceState: context.traceState?.serialize() ?? '',
     parentSpanId: span.parentSpanId,
     flags: context.traceFlags | (span.parentSpanId === '' ? 0 : 0x100 | (span.parentIsRemote ? 0x200 : 0)),
-    name: span.name,
+    name: wellFormed(span.name),
     kind: span.kind + 1,
-    startTimeUnixNano: unixNanoString(span.startTime),
-    endTimeUnixNano: unixNanoString(span.endTime),
+    startTimeUnixNano: unixNanoString(span.startTime + span.clockDrift),
+    endTimeUnixNano: unixNanoString(span.endTime + span.clockDrift),
     attributes: jsonAttributes(redact(span.attributes)),
     droppedAttributesCount: span.droppedAttributes,
-    events: (span.events ?? []).map((item) => event(item, masked(item.attributes))),
+    events: (span.events ?? []).map((item) => event(item, masked(item.attributes), span.clockDrift)),
     droppedEventsCount: span.droppedEvents,
     links: (span.links ?? []).map((item) => link(item, masked(item.attributes))),
     droppedLinksCount: span.droppedLinks,
-    status: { code: span.statusCode, message: span.statusMessage },
+    status: { code: span.statusCode, message: wellFormed(span.statusMessage) },
   };
 }
 
@@ -99,7 +115,7 @@ export function jsonEncoding(resource: Attributes): SpanEncoding<JsonGroup> {
     request: (groups) => {
       const scopeSpans: string[] = [];
       for (const [scope, group] of groups) {
-        const header = JSON.stringify({ name: scope.name, version: scope.version });
+        const header = JSON.stringify({ name: wellFormed(scope.name), version: wellFormed(scope.version) });
         scopeSpans.push(
           `{"scope":${header},"spans":[${group.spans.join(',')}],"schemaUrl":${JSON.stringify(scope.schemaUrl)}}`,
         );

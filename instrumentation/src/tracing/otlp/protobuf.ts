@@ -4,8 +4,8 @@
  * when it ends, as a `ScopeSpans.spans` entry, and a request is those bytes behind the resource
  * and scope headers.
  */
-import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
-import type { RecordedEvent, RecordedSpan, Scope } from '../RecordedSpan.ts';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { RecordedEvent, RecordedLink, RecordedSpan, Scope } from '../RecordedSpan.ts';
 import { unixNanoHigh, unixNanoLow } from '../time.ts';
 import { ProtoWriter, WireType } from './ProtoWriter.ts';
 import type { SpanGroup, SpanEncoding } from './encoding.ts';
@@ -108,20 +108,27 @@ function timestamp(writer: ProtoWriter, field: number, spanClockMs: number): voi
   writer.fixed32Raw(unixNanoHigh(spanClockMs));
 }
 
-function event(writer: ProtoWriter, item: RecordedEvent, attributes: Attributes | undefined): void {
+function event(
+  writer: ProtoWriter,
+  item: RecordedEvent,
+  attributes: Attributes | undefined,
+  drift: number,
+): void {
   const mark = writer.begin(SPAN.events);
-  timestamp(writer, 1, item.time);
+  timestamp(writer, 1, item.time + drift);
   writer.string(2, item.name);
   writeAttributes(writer, 3, attributes);
+  writer.uint(4, item.droppedAttributes);
   writer.end(mark);
 }
 
-function link(writer: ProtoWriter, item: Link, attributes: Attributes | undefined): void {
+function link(writer: ProtoWriter, item: RecordedLink, attributes: Attributes | undefined): void {
   const mark = writer.begin(SPAN.links);
   writer.hex(1, item.context.traceId);
   writer.hex(2, item.context.spanId);
   writer.string(3, item.context.traceState?.serialize() ?? '');
   writeAttributes(writer, 4, attributes);
+  writer.uint(5, item.droppedAttributes);
   writer.fixed32(
     6,
     item.context.traceFlags | FLAGS_HAS_IS_REMOTE | (item.context.isRemote ? FLAGS_IS_REMOTE : 0),
@@ -143,13 +150,18 @@ export function writeSpan(
   writer.hex(SPAN.parentSpanId, span.parentSpanId);
   writer.string(SPAN.name, span.name, true);
   writer.uint(SPAN.kind, span.kind + 1);
-  timestamp(writer, SPAN.start, span.startTime);
-  timestamp(writer, SPAN.end, span.endTime);
+  timestamp(writer, SPAN.start, span.startTime + span.clockDrift);
+  timestamp(writer, SPAN.end, span.endTime + span.clockDrift);
   writeAttributes(writer, SPAN.attributes, redact(span.attributes));
   writer.uint(SPAN.droppedAttributes, span.droppedAttributes);
   if (span.events !== undefined) {
     for (const item of span.events) {
-      event(writer, item, item.attributes === undefined ? undefined : redact(item.attributes));
+      event(
+        writer,
+        item,
+        item.attributes === undefined ? undefined : redact(item.attributes),
+        span.clockDrift,
+      );
     }
   }
   writer.uint(SPAN.droppedEvents, span.droppedEvents);
