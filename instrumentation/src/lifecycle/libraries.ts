@@ -1,11 +1,15 @@
 /**
- * The curated library instrumentations: express sub-router mounts, database, cache and broker
+ * The curated library instrumentations: route templates of express mounts, koa, hapi and fastify
+ * (the last through its diagnostics channel), database, cache and broker
  * clients, and winston log correlation and shipping. Only these are loaded — not the whole
  * auto-instrumentation bundle — and each is patched only if the app actually loads the library.
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
 import { RouterMountInstrumentation } from '../http/RouterMountInstrumentation.ts';
+import { HapiRouteInstrumentation } from '../http/frameworks/HapiRouteInstrumentation.ts';
+import { KoaRouteInstrumentation } from '../http/frameworks/KoaRouteInstrumentation.ts';
+import { observeFastifyRoutes } from '../http/frameworks/fastifyRoutes.ts';
 import { ElasticsearchShipper } from '../logs/ElasticsearchShipper.ts';
 import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
@@ -49,6 +53,8 @@ export function enableLibraryInstrumentations(
   runtime.log.attachSink(shipper);
   const instrumentations: Instrumentation[] = [
     new RouterMountInstrumentation(),
+    new KoaRouteInstrumentation(),
+    new HapiRouteInstrumentation(),
     createMessagingInstrumentation(),
     ...tracingInstrumentations(config),
   ];
@@ -63,6 +69,7 @@ export function enableLibraryInstrumentations(
     );
   }
   const unregister = registerInstrumentations({ instrumentations });
+  const stopFastifyRoutes = observeFastifyRoutes();
   return {
     flush: async (timeoutMs) => {
       await shipper?.flush(timeoutMs);
@@ -71,6 +78,9 @@ export function enableLibraryInstrumentations(
       runtime.log.attachSink(undefined);
       await shipper?.shutdown(timeoutMs);
     },
-    disable: unregister,
+    disable: () => {
+      stopFastifyRoutes();
+      unregister();
+    },
   };
 }
