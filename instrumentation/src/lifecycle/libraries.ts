@@ -1,8 +1,9 @@
 /**
- * The curated library instrumentations: route templates of express mounts, koa, hapi and fastify
- * (the last through its diagnostics channel), database, cache and broker
- * clients, and winston log correlation and shipping. Only these are loaded — not the whole
- * auto-instrumentation bundle — and each is patched only if the app actually loads the library.
+ * The curated library instrumentations: route templates of express mounts, koa, hapi and
+ * fastify (the last through its diagnostics channel), database, cache and broker clients,
+ * winston log correlation and shipping, and pino and bunyan correlation and masking. Only these
+ * are loaded — not the whole auto-instrumentation bundle — and each is patched only if the app
+ * actually loads the library.
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
@@ -11,6 +12,8 @@ import { HapiRouteInstrumentation } from '../http/frameworks/HapiRouteInstrument
 import { KoaRouteInstrumentation } from '../http/frameworks/KoaRouteInstrumentation.ts';
 import { observeFastifyRoutes } from '../http/frameworks/fastifyRoutes.ts';
 import { ElasticsearchShipper } from '../logs/ElasticsearchShipper.ts';
+import { BunyanInstrumentation } from '../logs/bunyanInstrumentation.ts';
+import { PinoInstrumentation } from '../logs/pinoInstrumentation.ts';
 import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
 import type { Redactor } from '../redaction/createRedactor.ts';
@@ -68,6 +71,9 @@ export function enableLibraryInstrumentations(
       }),
     );
   }
+  // Masking applies whether or not correlation is on: secrets never reach a log line.
+  const logOptions = { correlation: config.logs.correlation, redactor };
+  instrumentations.push(new PinoInstrumentation(logOptions), new BunyanInstrumentation(logOptions));
   const unregister = registerInstrumentations({ instrumentations });
   const stopFastifyRoutes = observeFastifyRoutes();
   return {
