@@ -58,10 +58,12 @@ export interface HttpServerInstrumentationOptions {
 export class HttpServerInstrumentation {
   readonly #options: HttpServerInstrumentationOptions;
   readonly #duration;
+  #tracing: HttpServerInstrumentationOptions['tracing'];
   #enabled = false;
 
   constructor(options: HttpServerInstrumentationOptions) {
     this.#options = options;
+    this.#tracing = options.tracing;
     this.#duration = options.metrics.histogram('httpServerDuration');
   }
 
@@ -70,6 +72,11 @@ export class HttpServerInstrumentation {
     if (this.#enabled) return;
     diagnosticsChannel.subscribe('http.server.request.start', this.#onRequestStart);
     this.#enabled = true;
+  }
+
+  /** Stops creating spans (the app's own OpenTelemetry setup took over); metrics carry on. */
+  dropTracing(): void {
+    this.#tracing = undefined;
   }
 
   /** Stops observing requests (requests in flight still finish their span). */
@@ -91,7 +98,7 @@ export class HttpServerInstrumentation {
   };
 
   #startSpan(request: IncomingMessage, method: string, startedAt: number): Span | undefined {
-    const tracing = this.#options.tracing;
+    const tracing = this.#tracing;
     if (tracing === undefined) return undefined;
     // Most requests carry no context to continue; extracting would only cost time.
     const headers = request.headers;

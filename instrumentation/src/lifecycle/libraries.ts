@@ -18,6 +18,7 @@ import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import type { Runtime } from '../runtime.ts';
+import { captureRequireHook, forgetBuiltinModules } from './requireHookCache.ts';
 
 /** The enabled library instrumentations and the log pipeline they feed. */
 export interface LibraryInstrumentations {
@@ -27,6 +28,8 @@ export interface LibraryInstrumentations {
   shutdown(timeoutMs: number): Promise<void>;
   /** Unpatches the libraries. */
   disable(): void;
+  /** Unpatches the libraries instrumented only for spans (the app's own setup took over). */
+  dropTracing(): void;
 }
 
 function tracingInstrumentations(config: FaultlineConfig): Instrumentation[] {
@@ -49,17 +52,20 @@ export function enableLibraryInstrumentations(
   runtime: Runtime,
   redactor: Redactor,
 ): LibraryInstrumentations {
+  // Before any instrumentation is constructed: constructing one creates the shared hook.
+  captureRequireHook();
   const elasticsearch = config.logs.elasticsearch;
   const shipper = elasticsearch.enabled
     ? new ElasticsearchShipper(elasticsearch, { metrics: runtime.metrics, log: runtime.log })
     : undefined;
   runtime.log.attachSink(shipper);
+  const spanOnly = tracingInstrumentations(config);
   const instrumentations: Instrumentation[] = [
     new RouterMountInstrumentation(),
     new KoaRouteInstrumentation(),
     new HapiRouteInstrumentation(),
     createMessagingInstrumentation(),
-    ...tracingInstrumentations(config),
+    ...spanOnly,
   ];
   if (config.logs.correlation || shipper) {
     instrumentations.push(
@@ -87,6 +93,10 @@ export function enableLibraryInstrumentations(
     disable: () => {
       stopFastifyRoutes();
       unregister();
+    },
+    dropTracing: () => {
+      for (const instrumentation of spanOnly) instrumentation.disable();
+      forgetBuiltinModules();
     },
   };
 }
