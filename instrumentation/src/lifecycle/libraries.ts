@@ -18,6 +18,8 @@ import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import type { Runtime } from '../runtime.ts';
+import { CONTRIB_LIBRARIES } from './contribLibraries.ts';
+import { LazyContribInstrumentation } from './LazyContribInstrumentation.ts';
 import { captureRequireHook, forgetBuiltinModules } from './requireHookCache.ts';
 
 /** The enabled library instrumentations and the log pipeline they feed. */
@@ -34,16 +36,7 @@ export interface LibraryInstrumentations {
 
 function tracingInstrumentations(config: FaultlineConfig): Instrumentation[] {
   if (!config.traces.enabled) return [];
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when traces are on */
-  const { PgInstrumentation } =
-    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const { IORedisInstrumentation } =
-    require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return [
-    new PgInstrumentation({ requireParentSpan: true }),
-    new IORedisInstrumentation({ requireParentSpan: true }),
-  ];
+  return CONTRIB_LIBRARIES.map((library) => new LazyContribInstrumentation(library));
 }
 
 /** Enables the curated instrumentations and the log pipeline for `config`. */
