@@ -14,6 +14,11 @@ import { enableLibraryInstrumentations, type LibraryInstrumentations } from './l
 import { MetricsServer } from './metrics/MetricsServer.ts';
 import { createRuntime, peekRuntime, setRuntime, type Runtime } from './runtime.ts';
 import { createRedactor } from './redaction/createRedactor.ts';
+import {
+  foreignProviderRegistered,
+  watchForeignRegistrations,
+  type ForeignRegistration,
+} from './tracing/foreignProvider.ts';
 import { setupTracing, teardownTracing, type Tracing } from './tracing/setupTracing.ts';
 
 /** Options of {@link start}; each overrides the environment variable it names. */
@@ -44,6 +49,10 @@ interface Started extends FaultlineHandle {
 }
 
 const KEY = Symbol.for('faultline.started');
+
+/** The one line saying what Faultline did when the app brought its own OpenTelemetry setup. */
+const STEPPED_ASIDE = (what: ForeignRegistration): string =>
+  `faultline: the app registered its own OpenTelemetry ${what}; tracing, context and propagation are left to it (Faultline creates no spans and injects no traceparent of its own), metrics and log correlation continue`;
 type Holder = { [KEY]?: Started };
 
 function guarded<T>(runtime: Runtime, what: string, step: () => T): T | undefined {
@@ -84,11 +93,17 @@ export function start(options: StartOptions = {}): FaultlineHandle {
 
   const redactor = createRedactor({ extraKeys: config.redactKeys });
   const traces = config.traces;
-  const tracing = traces.enabled
-    ? guarded(runtime, 'tracing', () =>
-        setupTracing(traces, config.service, runtime, (attributes) => redactor.redactAttributes(attributes)),
-      )
-    : undefined;
+  // An app that registered its own tracer provider before Faultline started keeps it.
+  const appOwnsTracing = traces.enabled && foreignProviderRegistered();
+  if (appOwnsTracing) process.stderr.write(`${STEPPED_ASIDE('tracer provider')}\n`);
+  const tracing =
+    traces.enabled && !appOwnsTracing
+      ? guarded(runtime, 'tracing', () =>
+          setupTracing(traces, config.service, runtime, (attributes) =>
+            redactor.redactAttributes(attributes),
+          ),
+        )
+      : undefined;
   const ignoredServers = new Set<Server>();
   const server = guarded(runtime, 'HTTP server instrumentation', () => {
     const instrumentation = new HttpServerInstrumentation({
@@ -110,6 +125,16 @@ export function start(options: StartOptions = {}): FaultlineHandle {
   const libraries = guarded(runtime, 'library instrumentations', () =>
     enableLibraryInstrumentations(config, runtime, redactor),
   );
+  let steppedAside = false;
+  const stopWatching = tracing
+    ? watchForeignRegistrations(tracing, (what) => {
+        steppedAside = true;
+        server?.dropTracing();
+        client?.dropTracing();
+        libraries?.dropTracing();
+        process.stderr.write(`${STEPPED_ASIDE(what)}\n`);
+      })
+    : () => undefined;
   const metricsServer = config.metrics.enabled ? new MetricsServer(runtime.metrics, runtime.log) : undefined;
   if (metricsServer) ignoredServers.add(metricsServer.server);
   const ready = (async () => ({
@@ -131,6 +156,7 @@ export function start(options: StartOptions = {}): FaultlineHandle {
     shutdown: () => {
       stopped ??= (async () => {
         removeSignals();
+        stopWatching();
         server?.disable();
         client?.disable();
         await flush(tracing, libraries, config, 'shutdown');
@@ -138,7 +164,8 @@ export function start(options: StartOptions = {}): FaultlineHandle {
         await metricsServer?.close();
         if (tracing) {
           tracing.close();
-          teardownTracing();
+          // The globals are the app's once Faultline stepped aside: they stay registered.
+          if (!steppedAside) teardownTracing();
         }
         delete holder[KEY];
       })();

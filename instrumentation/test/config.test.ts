@@ -71,11 +71,40 @@ describe('parseConfig', () => {
     expect(other.enabled).toBe(true);
   });
 
-  it('lists the accepted values in the message', () => {
+  it('lists the accepted values in the message, and what to do about grpc', () => {
     const [issue] = parseConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, noFiles).issues;
     expect(describeIssue(issue!)).toBe(
-      'faultline: invalid OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc": accepted http/protobuf, http/json; traces are disabled',
+      'faultline: invalid OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc": accepted http/protobuf, http/json ' +
+        "(grpc is not supported: set OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf and the collector's " +
+        'OTLP/HTTP endpoint, port 4318); traces are disabled',
     );
+  });
+
+  it('lets the traces-specific protocol win over the generic one, which it then ignores', () => {
+    const config = parseConfig(
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
+      noFiles,
+    );
+    expect(config.issues).toEqual([]);
+    expect(config.traces).toMatchObject({ enabled: true, protocol: 'http/json' });
+  });
+
+  it('uses the generic protocol when no traces-specific one is set', () => {
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, noFiles).traces).toMatchObject({
+      protocol: 'http/json',
+    });
+    const config = parseConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, noFiles);
+    expect(config.issues).toMatchObject([{ variable: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: 'grpc' }]);
+    expect(config.traces).toEqual({ enabled: false, reason: 'invalid_config' });
+  });
+
+  it('lets the traces-specific timeout win over the generic one, which it then ignores', () => {
+    const config = parseConfig(
+      { OTEL_EXPORTER_OTLP_TIMEOUT: 'soon', OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2500' },
+      noFiles,
+    );
+    expect(config.issues).toEqual([]);
+    expect(config.traces).toMatchObject({ timeoutMs: 2500 });
   });
 
   it('falls back to the default for a bad tuning value and says so', () => {

@@ -1,5 +1,12 @@
-import { UNMATCHED_ROUTE } from '../src/catalogue/index.ts';
-import { MOUNT_TEMPLATE, normaliseMethod, routeTemplate, splitHostPort } from '../src/http/utils.ts';
+import {
+  HAPI_REQUEST,
+  KOA_CONTEXT,
+  MOUNT_TEMPLATE,
+  ROUTE_TEMPLATE,
+  normaliseMethod,
+  routeTemplate,
+  splitHostPort,
+} from '../src/http/utils.ts';
 
 describe('route templates', () => {
   it('uses the matched express route, never the raw path', () => {
@@ -23,9 +30,24 @@ describe('route templates', () => {
     ).toBe('/users/:user/posts');
   });
 
-  it('labels requests no route matched with one fixed value', () => {
-    expect(routeTemplate({ baseUrl: '' })).toBe(UNMATCHED_ROUTE);
-    expect(routeTemplate({})).toBe(UNMATCHED_ROUTE);
+  it('has no template for requests no route matched, or served without a router', () => {
+    expect(routeTemplate({ baseUrl: '' })).toBeUndefined();
+    expect(routeTemplate({})).toBeUndefined();
+  });
+
+  it('reads the template fastify recorded, koa’s matched route and hapi’s route path', () => {
+    expect(routeTemplate({ [ROUTE_TEMPLATE]: '/users/:id' })).toBe('/users/:id');
+    expect(routeTemplate({ [KOA_CONTEXT]: { _matchedRoute: '/orgs/:orgId' } })).toBe('/orgs/:orgId');
+    expect(routeTemplate({ [KOA_CONTEXT]: {} })).toBeUndefined();
+    expect(routeTemplate({ [HAPI_REQUEST]: { route: { path: '/users/{id}', method: 'get' } } })).toBe(
+      '/users/{id}',
+    );
+  });
+
+  it('does not take hapi’s not-found route for a template', () => {
+    expect(
+      routeTemplate({ [HAPI_REQUEST]: { route: { path: '/{p*}', method: '_special' } } }),
+    ).toBeUndefined();
   });
 
   it('describes regular-expression and array routes', () => {

@@ -38,6 +38,9 @@ const SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+/** What a protocol variable accepts, and what to do about the standard value Faultline lacks. */
+const PROTOCOLS_ACCEPTED =
+  "http/protobuf, http/json (grpc is not supported: set OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf and the collector's OTLP/HTTP endpoint, port 4318)";
 
 const off = (reason: Disabled['reason']): Disabled => ({ enabled: false, reason });
 
@@ -79,6 +82,15 @@ function parseSampler(reader: EnvReader): SamplerConfig | undefined {
   return ratio.ok ? { kind: kind.value, ratio: ratio.value } : undefined;
 }
 
+/**
+ * The variable that decides a setting: the signal-specific one when it is set, otherwise the
+ * generic one. The generic one is then not read at all, so a value meant for other signals
+ * (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc` for metrics) neither applies to traces nor is reported.
+ */
+function signalVariable(reader: EnvReader, specific: string, generic: string): string {
+  return reader.raw(specific) === undefined ? generic : specific;
+}
+
 function tracesEndpoint(reader: EnvReader): string | undefined {
   const specific = reader.read(
     'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
@@ -110,18 +122,11 @@ function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
   );
   if (!exporter.ok) return off('invalid_config');
   if (exporter.value === 'none') return off('disabled_by_config');
-  const generic = reader.read(
-    'OTEL_EXPORTER_OTLP_PROTOCOL',
+  const protocol = reader.read(
+    signalVariable(reader, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'),
     oneOf(PROTOCOLS),
     'http/protobuf',
-    PROTOCOLS.join(', '),
-    'traces are disabled',
-  );
-  const protocol = reader.read(
-    'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
-    oneOf(PROTOCOLS),
-    generic.ok ? generic.value : 'http/protobuf',
-    PROTOCOLS.join(', '),
+    PROTOCOLS_ACCEPTED,
     'traces are disabled',
   );
   const url = tracesEndpoint(reader);
@@ -143,9 +148,9 @@ function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
   );
   const ms = integer(1, 600_000);
   const timeout = reader.readOrDefault(
-    'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+    signalVariable(reader, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'),
     ms,
-    reader.readOrDefault('OTEL_EXPORTER_OTLP_TIMEOUT', ms, 10_000, 'milliseconds from 1 to 600000'),
+    10_000,
     'milliseconds from 1 to 600000',
   );
   const maxQueueSize = reader.readOrDefault(
@@ -165,14 +170,7 @@ function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
     'milliseconds from 1 to 600000',
   );
   const propagators = parsePropagators(reader);
-  if (
-    !generic.ok ||
-    !protocol.ok ||
-    url === undefined ||
-    sampler === undefined ||
-    !headers.ok ||
-    !traceHeaders.ok
-  ) {
+  if (!protocol.ok || url === undefined || sampler === undefined || !headers.ok || !traceHeaders.ok) {
     return off('invalid_config');
   }
   return {

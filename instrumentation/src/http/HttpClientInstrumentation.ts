@@ -59,10 +59,15 @@ const CHANNELS = {
 
 /** Subscribes to the http and undici client channels. */
 export class HttpClientInstrumentation {
-  readonly #tracer: Tracer | undefined;
+  #tracer: Tracer | undefined;
   readonly #duration;
   readonly #handlers: Record<keyof typeof CHANNELS, (message: unknown) => void>;
   #enabled = false;
+
+  /** Stops creating spans and injecting context (the app's own setup took over); metrics carry on. */
+  dropTracing(): void {
+    this.#tracer = undefined;
+  }
 
   constructor(options: HttpClientInstrumentationOptions) {
     this.#tracer = options.tracer;

@@ -2,8 +2,9 @@
  * Server-side HTTP signals from Node's own diagnostics channels: one SERVER span per request
  * (made active for the app's handler through the context manager's `enterWith`) and the
  * `http_server_request_duration_seconds` histogram by route template, with a trace-id exemplar.
- * Nothing is monkey-patched: the route template is read from express's `req.route` when the
- * response closes, which is why an express app needs no express-specific instrumentation.
+ * The route template is read when the response closes from what the framework exposes (see
+ * `routeTemplate`); a request without one (plain `node:http`, or no route matched) keeps the
+ * span name `{method}`, has no `http.route`, and is counted under `http_route="unmatched"`.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -18,7 +19,7 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { spanAttributes as attr } from '../catalogue/index.ts';
+import { UNMATCHED_ROUTE, spanAttributes as attr } from '../catalogue/index.ts';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.ts';
 import type { AsyncLocalContextManager } from '../tracing/AsyncLocalContextManager.ts';
 import { FaultlineTracer } from '../tracing/FaultlineTracer.ts';
@@ -57,10 +58,12 @@ export interface HttpServerInstrumentationOptions {
 export class HttpServerInstrumentation {
   readonly #options: HttpServerInstrumentationOptions;
   readonly #duration;
+  #tracing: HttpServerInstrumentationOptions['tracing'];
   #enabled = false;
 
   constructor(options: HttpServerInstrumentationOptions) {
     this.#options = options;
+    this.#tracing = options.tracing;
     this.#duration = options.metrics.histogram('httpServerDuration');
   }
 
@@ -69,6 +72,11 @@ export class HttpServerInstrumentation {
     if (this.#enabled) return;
     diagnosticsChannel.subscribe('http.server.request.start', this.#onRequestStart);
     this.#enabled = true;
+  }
+
+  /** Stops creating spans (the app's own OpenTelemetry setup took over); metrics carry on. */
+  dropTracing(): void {
+    this.#tracing = undefined;
   }
 
   /** Stops observing requests (requests in flight still finish their span). */
@@ -90,7 +98,7 @@ export class HttpServerInstrumentation {
   };
 
   #startSpan(request: IncomingMessage, method: string, startedAt: number): Span | undefined {
-    const tracing = this.#options.tracing;
+    const tracing = this.#tracing;
     if (tracing === undefined) return undefined;
     // Most requests carry no context to continue; extracting would only cost time.
     const headers = request.headers;
@@ -135,13 +143,16 @@ export class HttpServerInstrumentation {
     const aborted = !response.writableFinished;
     const span = state.span;
     const labels = {
-      http_route: route,
+      http_route: route ?? UNMATCHED_ROUTE,
       http_request_method: state.method,
       http_response_status_code: String(status),
     };
     if (span !== undefined) {
-      span.updateName(`${state.method} ${route}`);
-      span.setAttribute(attr.httpRoute, route);
+      // Without a template the span keeps its `{method}` name and has no `http.route`.
+      if (route !== undefined) {
+        span.updateName(`${state.method} ${route}`);
+        span.setAttribute(attr.httpRoute, route);
+      }
       span.setAttribute(attr.httpResponseStatusCode, status);
       if (status >= 500 || aborted) {
         span.setAttribute(attr.errorType, aborted ? 'aborted' : String(status));

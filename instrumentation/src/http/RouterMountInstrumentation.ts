@@ -1,12 +1,17 @@
 /**
- * Express 5 mounts sub-routers with `app.use('/users/:userId/posts', router)`; inside them
+ * Express mounts sub-routers with `app.use('/users/:userId/posts', router)`; inside them
  * `req.baseUrl` is the concrete path (`/users/42/posts`), not its template. This patches the
- * `router` package's `use` at set-up time so that a request passing through a mounted handler
+ * router's `use` at set-up time (the `router` package's for express 5, `express/lib/router` for
+ * express 4) so that a request passing through a mounted handler
  * records the mount's template on the request ({@link MOUNT_TEMPLATE}), restored when the handler
  * passes the request on. Plain middleware (`app.use(fn)`) and error handlers are not wrapped,
  * so an app without mounted paths pays nothing per request.
  */
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import {
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  InstrumentationNodeModuleFile,
+} from '@opentelemetry/instrumentation';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 import { MOUNT_TEMPLATE, describeRoutePath, joinRoute } from './utils.ts';
 
@@ -15,6 +20,10 @@ type Handler = (req: Record<symbol, string | undefined>, res: unknown, next: Nex
 type Use = (this: unknown, ...args: unknown[]) => unknown;
 interface RouterModule {
   prototype: { use: Use };
+}
+/** Express 4's router module: the prototype routers inherit from, `use` included. */
+interface Express4RouterProto {
+  use: Use;
 }
 
 /** Wraps `handler` so requests it handles carry the mount template. */
@@ -37,7 +46,7 @@ export function mountArguments(args: unknown[]): { path: unknown; handlers: unkn
   return { path: args[0], handlers: args.slice(1) };
 }
 
-/** Records mount templates of express 5 routers (the `router` package, 2.x). */
+/** Records mount templates of express 5 routers (the `router` package, 2.x) and express 4's. */
 export class RouterMountInstrumentation extends InstrumentationBase {
   constructor() {
     super(`${INSTRUMENTATION_SCOPE.name}/router-mounts`, INSTRUMENTATION_SCOPE.version, {});
@@ -56,6 +65,19 @@ export class RouterMountInstrumentation extends InstrumentationBase {
           if (exports) this._unwrap(exports.prototype, 'use');
         },
       ),
+      new InstrumentationNodeModuleDefinition('express', ['>=4.0.0 <5'], undefined, undefined, [
+        new InstrumentationNodeModuleFile(
+          'express/lib/router/index.js',
+          ['>=4.0.0 <5'],
+          (proto: Express4RouterProto) => {
+            this._wrap(proto, 'use', (original: Use) => patchUse(original));
+            return proto;
+          },
+          (proto: Express4RouterProto | undefined) => {
+            if (proto) this._unwrap(proto, 'use');
+          },
+        ),
+      ]),
     ];
   }
 }

@@ -2,8 +2,6 @@
  * Pure helpers for HTTP instrumentation: method normalisation and route templates, as the
  * OpenTelemetry HTTP semantic conventions define them. No I/O, so they are tested directly.
  */
-import { UNMATCHED_ROUTE } from '../catalogue/index.ts';
-
 const KNOWN_METHODS = new Set([
   'CONNECT',
   'DELETE',
@@ -40,19 +38,38 @@ export function joinRoute(mount: string, path: string): string {
   return `${mount.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
-/** The shape of the express request properties read at the end of a request. */
+/**
+ * The request properties read at the end of a request: express's `route` and `baseUrl`, and what
+ * the framework integrations record (see {@link ROUTE_TEMPLATE}, {@link MOUNT_TEMPLATE},
+ * {@link KOA_CONTEXT} and {@link HAPI_REQUEST}).
+ */
 export interface RoutedRequest {
   route?: { path?: unknown } | undefined;
   baseUrl?: string | undefined;
+  [ROUTE_TEMPLATE]?: string | undefined;
+  [MOUNT_TEMPLATE]?: string | undefined;
+  [KOA_CONTEXT]?: { _matchedRoute?: unknown } | undefined;
+  [HAPI_REQUEST]?: { route?: { path?: unknown; method?: unknown } } | undefined;
 }
 
 /**
- * The route template of a finished request: express's matched route (with its mount template
- * when the app recorded one through {@link MOUNT_TEMPLATE}) or {@link UNMATCHED_ROUTE}.
+ * The route template of a finished request, or `undefined` when no route matched or the server
+ * has no notion of routes (plain `node:http`). Each framework is read where it exposes the
+ * template: fastify's `routeOptions.url` (recorded at `onRequest`), @koa/router's
+ * `ctx._matchedRoute`, hapi's `request.route.path` (its not-found route excluded) and express's
+ * matched `req.route` under its mount template.
  */
-export function routeTemplate(request: RoutedRequest & { [MOUNT_TEMPLATE]?: string }): string {
+export function routeTemplate(request: RoutedRequest): string | undefined {
+  const recorded = request[ROUTE_TEMPLATE];
+  if (recorded !== undefined) return recorded;
+  const koa = request[KOA_CONTEXT];
+  if (koa !== undefined) return describeRoutePath(koa._matchedRoute);
+  const hapi = request[HAPI_REQUEST];
+  if (hapi !== undefined) {
+    return hapi.route?.method === '_special' ? undefined : describeRoutePath(hapi.route?.path);
+  }
   const path = describeRoutePath(request.route?.path);
-  if (path === undefined) return UNMATCHED_ROUTE;
+  if (path === undefined) return undefined;
   const mount = request[MOUNT_TEMPLATE] ?? staticBaseUrl(request.baseUrl);
   return joinRoute(mount, path);
 }
@@ -76,6 +93,12 @@ function looksLikeId(segment: string): boolean {
 
 /** Request property where the express integration records the template of the mount path. */
 export const MOUNT_TEMPLATE = Symbol.for('faultline.mountTemplate');
+/** Request property where an integration that knows the template early records it (fastify). */
+export const ROUTE_TEMPLATE = Symbol.for('faultline.routeTemplate');
+/** Request property holding koa's context, whose router sets `_matchedRoute` after the start. */
+export const KOA_CONTEXT = Symbol.for('faultline.koaContext');
+/** Request property holding hapi's request, whose `route` is set once hapi has routed it. */
+export const HAPI_REQUEST = Symbol.for('faultline.hapiRequest');
 
 /** Address and port of a `Host` header. */
 export interface HostPort {

@@ -1,16 +1,26 @@
 /**
- * The curated library instrumentations: express sub-router mounts, database, cache and broker
- * clients, and winston log correlation and shipping. Only these are loaded — not the whole
- * auto-instrumentation bundle — and each is patched only if the app actually loads the library.
+ * The curated library instrumentations: route templates of express mounts, koa, hapi and
+ * fastify (the last through its diagnostics channel), database, cache and broker clients,
+ * winston log correlation and shipping, and pino and bunyan correlation and masking. Only these
+ * are loaded — not the whole auto-instrumentation bundle — and each is patched only if the app
+ * actually loads the library.
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
 import { RouterMountInstrumentation } from '../http/RouterMountInstrumentation.ts';
+import { HapiRouteInstrumentation } from '../http/frameworks/HapiRouteInstrumentation.ts';
+import { KoaRouteInstrumentation } from '../http/frameworks/KoaRouteInstrumentation.ts';
+import { observeFastifyRoutes } from '../http/frameworks/fastifyRoutes.ts';
 import { ElasticsearchShipper } from '../logs/ElasticsearchShipper.ts';
+import { BunyanInstrumentation } from '../logs/bunyanInstrumentation.ts';
+import { PinoInstrumentation } from '../logs/pinoInstrumentation.ts';
 import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import type { Runtime } from '../runtime.ts';
+import { CONTRIB_LIBRARIES } from './contribLibraries.ts';
+import { LazyContribInstrumentation } from './LazyContribInstrumentation.ts';
+import { captureRequireHook, forgetBuiltinModules } from './requireHookCache.ts';
 
 /** The enabled library instrumentations and the log pipeline they feed. */
 export interface LibraryInstrumentations {
@@ -20,20 +30,13 @@ export interface LibraryInstrumentations {
   shutdown(timeoutMs: number): Promise<void>;
   /** Unpatches the libraries. */
   disable(): void;
+  /** Unpatches the libraries instrumented only for spans (the app's own setup took over). */
+  dropTracing(): void;
 }
 
 function tracingInstrumentations(config: FaultlineConfig): Instrumentation[] {
   if (!config.traces.enabled) return [];
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when traces are on */
-  const { PgInstrumentation } =
-    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const { IORedisInstrumentation } =
-    require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return [
-    new PgInstrumentation({ requireParentSpan: true }),
-    new IORedisInstrumentation({ requireParentSpan: true }),
-  ];
+  return CONTRIB_LIBRARIES.map((library) => new LazyContribInstrumentation(library));
 }
 
 /** Enables the curated instrumentations and the log pipeline for `config`. */
@@ -42,15 +45,20 @@ export function enableLibraryInstrumentations(
   runtime: Runtime,
   redactor: Redactor,
 ): LibraryInstrumentations {
+  // Before any instrumentation is constructed: constructing one creates the shared hook.
+  captureRequireHook();
   const elasticsearch = config.logs.elasticsearch;
   const shipper = elasticsearch.enabled
     ? new ElasticsearchShipper(elasticsearch, { metrics: runtime.metrics, log: runtime.log })
     : undefined;
   runtime.log.attachSink(shipper);
+  const spanOnly = tracingInstrumentations(config);
   const instrumentations: Instrumentation[] = [
     new RouterMountInstrumentation(),
+    new KoaRouteInstrumentation(),
+    new HapiRouteInstrumentation(),
     createMessagingInstrumentation(),
-    ...tracingInstrumentations(config),
+    ...spanOnly,
   ];
   if (config.logs.correlation || shipper) {
     instrumentations.push(
@@ -62,7 +70,11 @@ export function enableLibraryInstrumentations(
       }),
     );
   }
+  // Masking applies whether or not correlation is on: secrets never reach a log line.
+  const logOptions = { correlation: config.logs.correlation, redactor };
+  instrumentations.push(new PinoInstrumentation(logOptions), new BunyanInstrumentation(logOptions));
   const unregister = registerInstrumentations({ instrumentations });
+  const stopFastifyRoutes = observeFastifyRoutes();
   return {
     flush: async (timeoutMs) => {
       await shipper?.flush(timeoutMs);
@@ -71,6 +83,13 @@ export function enableLibraryInstrumentations(
       runtime.log.attachSink(undefined);
       await shipper?.shutdown(timeoutMs);
     },
-    disable: unregister,
+    disable: () => {
+      stopFastifyRoutes();
+      unregister();
+    },
+    dropTracing: () => {
+      for (const instrumentation of spanOnly) instrumentation.disable();
+      forgetBuiltinModules();
+    },
   };
 }

@@ -23,6 +23,7 @@ export interface Tracing {
   readonly contextManager: AsyncLocalContextManager;
   readonly queue: SpanExportQueue;
   readonly provider: FaultlineTracerProvider;
+  readonly propagator: CompositePropagator;
   /** Closes the exporter's kept-alive connection. */
   close(): void;
 }
@@ -58,13 +59,15 @@ export function setupTracing(
   const propagators = config.propagators.map((name) =>
     name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator(),
   );
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators }));
+  const propagator = new CompositePropagator({ propagators });
+  propagation.setGlobalPropagator(propagator);
   trace.setGlobalTracerProvider(provider);
   return {
     tracer: provider.getTracer(INSTRUMENTATION_SCOPE.name, INSTRUMENTATION_SCOPE.version),
     contextManager,
     queue,
     provider,
+    propagator,
     close: () => sender.close(),
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * Log correlation and masking for pino and bunyan, on real apps started with the flag as child
+ * processes (CommonJS and ESM): every record written while a request is served carries the
+ * server span's `trace_id` and `span_id` (child loggers included), records outside a span carry
+ * none, and neither a password field nor a card number in a message reaches stdout.
+ */
+import { join } from 'node:path';
+import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
+import { ROOT, eventually, runApp, type RunningApp } from './support/runApp.ts';
+
+const fixtures = join(ROOT, 'instrumentation', 'test', 'fixtures');
+
+const variants = ['pino', 'bunyan'].flatMap((logger) => [
+  { logger, kind: 'CommonJS', flag: '--require' as const, script: join(fixtures, 'loggers-app.cjs') },
+  { logger, kind: 'ESM', flag: '--import' as const, script: join(fixtures, 'loggers-app.mjs') },
+]);
+
+describe.each(variants)('$logger in the $kind app ($flag)', ({ logger, flag, script }) => {
+  let receiver: OtlpTraceReceiver;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    receiver = await startOtlpTraceReceiver();
+    app = await runApp({
+      script,
+      flag,
+      env: { LOGGER: logger, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await receiver?.close();
+  });
+
+  it('puts the server span’s trace_id and span_id on every record written inside it', async () => {
+    expect((await fetch(`${app.url}/order-1`)).status).toBe(200);
+    const span = await receiver.waitForSpan((s) => s.attributes['url.path'] === '/order-1');
+    const lines = await eventually(() => {
+      const found = app
+        .logLines()
+        .filter((line) => line.requestId === 'order-1' || String(line.msg).endsWith('order-1'));
+      return found.length === 2 ? found : undefined;
+    });
+    expect(
+      lines.map((line) => ({
+        trace_id: line.trace_id,
+        span_id: line.span_id,
+        trace_flags: line.trace_flags,
+      })),
+    ).toEqual([
+      { trace_id: span.traceId, span_id: span.spanId, trace_flags: '01' },
+      { trace_id: span.traceId, span_id: span.spanId, trace_flags: '01' },
+    ]);
+  });
+
+  it('adds nothing to records written outside a span', async () => {
+    const outside = await eventually(() => app.logLines().find((line) => line.msg === 'outside any request'));
+    expect(outside).not.toHaveProperty('trace_id');
+    expect(outside).not.toHaveProperty('span_id');
+  });
+
+  it('masks a password field and a card number in a message', async () => {
+    expect((await fetch(`${app.url}/order-2`)).status).toBe(200);
+    await eventually(() => app.logLines().find((line) => String(line.msg).endsWith('order-2')));
+    expect(app.stdout()).not.toContain('hunter2');
+    expect(app.stdout()).not.toContain('4111 1111 1111 1111');
+    const handled = app.logLines().find((line) => line.requestId === 'order-2')!;
+    expect(handled.password).not.toBe('hunter2');
+  });
+});
