@@ -97,9 +97,17 @@ describe.each([
 
   it('exports a nested HTTP call as one trace that a strict OTLP receiver accepts', async () => {
     await fetch(`${app.url}/users/77`);
-    const spans = await receiver.waitForSpans((all) =>
-      all.some((span) => span.name === 'GET /profiles/:id' && span.attributes['url.path'] === '/profiles/77'),
-    );
+    // The outer server span ends last and may come in a later export than the inner one.
+    const spans = await receiver.waitForSpans((all) => {
+      const inner = all.find(
+        (span) => span.name === 'GET /profiles/:id' && span.attributes['url.path'] === '/profiles/77',
+      );
+      return (
+        inner !== undefined &&
+        all.some((span) => span.spanId === inner.parentSpanId) &&
+        all.some((span) => span.attributes['url.path'] === '/users/77')
+      );
+    });
     const inner = spans.find((span) => span.attributes['url.path'] === '/profiles/77')!;
     const outer = spans.find((span) => span.attributes['url.path'] === '/users/77')!;
     const client = spans.find((span) => span.spanId === inner.parentSpanId)!;
