@@ -5,6 +5,7 @@
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
+import { FinalHandlerInstrumentation } from '../http/FinalHandlerInstrumentation.ts';
 import { RouterMountInstrumentation } from '../http/RouterMountInstrumentation.ts';
 import { ElasticsearchShipper } from '../logs/ElasticsearchShipper.ts';
 import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
@@ -49,6 +50,7 @@ export function enableLibraryInstrumentations(
   runtime.log.attachSink(shipper);
   const instrumentations: Instrumentation[] = [
     new RouterMountInstrumentation(),
+    new FinalHandlerInstrumentation(),
     createMessagingInstrumentation(),
     ...tracingInstrumentations(config),
   ];
