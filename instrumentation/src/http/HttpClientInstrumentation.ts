@@ -88,7 +88,9 @@ export class HttpClientInstrumentation {
           request: Tracked<ClientRequest>;
           response: IncomingMessage;
         };
-        this.#setPeer(request[STATE]?.span, response.socket);
+        const span = request[STATE]?.span;
+        this.#setPeer(span, response.socket);
+        span?.setAttribute(attr.networkProtocolVersion, response.httpVersion);
         this.#finish(request, response.statusCode ?? 0, undefined);
       },
       httpError: (message) => {
