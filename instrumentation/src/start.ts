@@ -9,6 +9,7 @@ import type { Env } from './config/readers.ts';
 import type { FaultlineConfig } from './config/types.ts';
 import { HttpClientInstrumentation } from './http/HttpClientInstrumentation.ts';
 import { HttpServerInstrumentation } from './http/HttpServerInstrumentation.ts';
+import { flushBeforeExit } from './lifecycle/beforeExit.ts';
 import { flushOnSignals } from './lifecycle/signals.ts';
 import { enableLibraryInstrumentations, type LibraryInstrumentations } from './lifecycle/libraries.ts';
 import { MetricsServer } from './metrics/MetricsServer.ts';
@@ -148,7 +149,13 @@ export function start(options: StartOptions = {}): FaultlineHandle {
   const removeSignals =
     options.handleSignals === false
       ? () => undefined
-      : flushOnSignals(() => flush(tracing, libraries, config, 'flush'));
+      : combine(
+          flushOnSignals(() => flush(tracing, libraries, config, 'flush')),
+          flushBeforeExit(
+            () => (tracing?.queue.queued ?? 0) > 0,
+            () => flush(tracing, libraries, config, 'flush'),
+          ),
+        );
   const started: Started = {
     config,
     runtime,
@@ -191,15 +198,23 @@ async function flush(
     timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
     timer.unref();
   });
+  // A signal only flushes: an app with its own handler keeps running its graceful drain, whose
+  // spans must still be exported (on beforeExit, or by the next flush).
   const work = Promise.allSettled([
-    tracing?.queue.shutdown(),
+    mode === 'shutdown' ? tracing?.queue.shutdown() : tracing?.queue.forceFlush(),
     mode === 'shutdown'
       ? libraries?.shutdown(config.shutdownTimeoutMs)
       : libraries?.flush(config.shutdownTimeoutMs),
   ]);
   const outcome = await Promise.race([work, deadline]);
   clearTimeout(timer);
-  if (outcome === 'timeout') tracing?.queue.abandon();
+  if (outcome === 'timeout' && mode === 'shutdown') tracing?.queue.abandon();
+}
+
+function combine(...removers: (() => void)[]): () => void {
+  return () => {
+    for (const remove of removers) remove();
+  };
 }
 
 /** Stops the running Faultline, if any (see {@link FaultlineHandle.shutdown}). */

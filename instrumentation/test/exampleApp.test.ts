@@ -114,8 +114,51 @@ describe.each([
     expect(outer.name).toBe('GET /users/:id');
     expect(client.parentSpanId).toBe(outer.spanId);
     expect(new Set([outer.traceId, client.traceId, inner.traceId]).size).toBe(1);
+    expect(client.attributes['server.port']).toBe(Number(new URL(app.url).port));
+    expect(client.attributes['network.peer.address']).toBe('127.0.0.1');
+    const metrics = await app.metrics();
+    expect(
+      sampleValue(metrics, 'http_client_request_duration_seconds_count', {
+        server_port: new URL(app.url).port,
+        http_response_status_code: '200',
+      }),
+    ).toBeGreaterThanOrEqual(1);
     expect(outer.resource['service.name']).toBe('example-app');
     expect(receiver.rejections()).toEqual([]);
+  });
+
+  it('records an error the handler throws as an exception event, with its stack, on the server span', async () => {
+    expect((await fetch(`${app.url}/fail?attempt=1&sig=abc`)).status).toBe(500);
+    const span = await receiver.waitForSpan((s) => s.attributes['url.path'] === '/fail');
+    expect(span.status.code).toBe(2);
+    expect(span.attributes['url.query']).toBe('attempt=1&sig=REDACTED');
+    expect(span.attributes['user_agent.original']).toEqual(expect.any(String));
+    expect(span.attributes['network.peer.address']).toBe('127.0.0.1');
+    const exception = span.events.find((event) => event.name === 'exception');
+    expect(exception?.attributes).toMatchObject({ 'exception.type': 'Error', 'exception.message': 'boom' });
+    expect(exception?.attributes['exception.stacktrace']).toContain('Error: boom');
+    const metrics = await app.metrics();
+    expect(
+      sampleValue(metrics, 'http_server_request_duration_seconds_count', {
+        http_route: 'unmatched',
+        http_response_status_code: '500',
+        url_scheme: 'http',
+        error_type: '500',
+      }) ??
+        sampleValue(metrics, 'http_server_request_duration_seconds_count', {
+          error_type: '500',
+          url_scheme: 'http',
+        }),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('names the span of a method the conventions do not know HTTP, keeping the method sent', async () => {
+    await fetch(`${app.url}/profiles/odd`, { method: 'PURGE' });
+    const span = await receiver.waitForSpan(
+      (s) => s.kind === 2 && s.attributes['http.request.method_original'] === 'PURGE',
+    );
+    expect(span.name.startsWith('HTTP ')).toBe(true);
+    expect(span.attributes['http.request.method']).toBe('_OTHER');
   });
 
   it('writes the trace id of the active span into the app’s own winston log lines', async () => {

@@ -38,6 +38,28 @@ describe('on SIGTERM', () => {
     await receiver.close();
   });
 
+  it('keeps exporting while an app’s own handler drains, and flushes the drain’s spans when Node runs out of work', async () => {
+    const receiver = await startOtlpTraceReceiver();
+    const app = await runApp({
+      script,
+      flag: '--require',
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+        APP_DRAINS_ON_SIGTERM: '1',
+      },
+    });
+    expect((await fetch(`${app.url}/profiles/before-drain`)).status).toBe(200);
+    const exit = await app.stop('SIGTERM');
+    expect(exit).toEqual({ code: 0, signal: null });
+    const names = receiver.spans().map((span) => span.name);
+    expect(names).toContain('graceful-drain');
+    expect(receiver.spans().some((span) => span.attributes['url.path'] === '/profiles/before-drain')).toBe(
+      true,
+    );
+    await receiver.close();
+  });
+
   it('does not wait longer than the shutdown timeout for a hung backend', async () => {
     const receiver = await startOtlpTraceReceiver({ mode: 'hang' });
     const app = await runApp({

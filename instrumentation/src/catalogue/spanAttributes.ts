@@ -5,6 +5,7 @@
  */
 export const spanAttributes = {
   httpRequestMethod: 'http.request.method',
+  httpRequestMethodOriginal: 'http.request.method_original',
   httpRoute: 'http.route',
   httpResponseStatusCode: 'http.response.status_code',
   urlPath: 'url.path',
@@ -14,6 +15,8 @@ export const spanAttributes = {
   serverAddress: 'server.address',
   serverPort: 'server.port',
   clientAddress: 'client.address',
+  networkPeerAddress: 'network.peer.address',
+  networkPeerPort: 'network.peer.port',
   userAgent: 'user_agent.original',
   networkProtocolVersion: 'network.protocol.version',
   errorType: 'error.type',

@@ -15,13 +15,14 @@ import {
   context,
   propagation,
   trace,
+  type Attributes,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import { spanAttributes as attr } from '../catalogue/index.ts';
 import type { MetricsRegistry } from '../metrics/MetricsRegistry.ts';
-import { normaliseMethod, splitHostPort } from './utils.ts';
+import { normaliseMethod, redactQuery, spanNameMethod, splitHostPort } from './utils.ts';
 
 const STATE = Symbol('faultline.httpClient');
 
@@ -29,7 +30,18 @@ interface ClientState {
   readonly startedAt: number;
   readonly method: string;
   readonly address: string;
+  readonly port: number | undefined;
   readonly span: Span | undefined;
+}
+
+/** What a client span starts with. */
+interface Outgoing {
+  readonly rawMethod: string;
+  readonly method: string;
+  readonly address: string;
+  readonly port: number | undefined;
+  readonly url: string;
+  readonly userAgent: string | undefined;
 }
 
 type Tracked<T> = T & { [STATE]?: ClientState };
@@ -39,6 +51,7 @@ interface UndiciRequest {
   method: string;
   origin: string;
   path: string;
+  headers?: unknown;
   addHeader(name: string, value: string): unknown;
 }
 
@@ -53,6 +66,7 @@ const CHANNELS = {
   httpResponse: 'http.client.response.finish',
   httpError: 'http.client.request.error',
   undiciCreate: 'undici:request:create',
+  undiciSendHeaders: 'undici:client:sendHeaders',
   undiciHeaders: 'undici:request:headers',
   undiciError: 'undici:request:error',
 } as const;
@@ -79,6 +93,9 @@ export class HttpClientInstrumentation {
           request: Tracked<ClientRequest>;
           response: IncomingMessage;
         };
+        const span = request[STATE]?.span;
+        this.#setPeer(span, response.socket);
+        span?.setAttribute(attr.networkProtocolVersion, response.httpVersion);
         this.#finish(request, response.statusCode ?? 0, undefined);
       },
       httpError: (message) => {
@@ -87,6 +104,13 @@ export class HttpClientInstrumentation {
       },
       undiciCreate: (message) =>
         this.#onUndiciCreate((message as { request: Tracked<UndiciRequest> }).request),
+      undiciSendHeaders: (message) => {
+        const { request, socket } = message as {
+          request: Tracked<UndiciRequest>;
+          socket: { remoteAddress?: string; remotePort?: number };
+        };
+        this.#setPeer(request[STATE]?.span, socket);
+      },
       undiciHeaders: (message) => {
         const { request, response } = message as {
           request: Tracked<UndiciRequest>;
@@ -121,54 +145,68 @@ export class HttpClientInstrumentation {
 
   #onHttpCreated(request: Tracked<ClientRequest>): void {
     if (isTracingSuppressed(context.active())) return;
-    const method = normaliseMethod(request.method);
     const hostHeader = request.getHeader('host');
     const host = typeof hostHeader === 'string' ? hostHeader : request.host;
     const { address, port } = splitHostPort(host);
-    const url = `${request.protocol}//${host}${stripQuery(request.path)}`;
-    const span = this.#startSpan(method, address ?? request.host, port, url, (name, value) => {
+    const userAgent = request.getHeader('user-agent');
+    const outgoing: Outgoing = {
+      rawMethod: request.method,
+      method: normaliseMethod(request.method),
+      address: address ?? request.host,
+      port: port ?? defaultPort(request.protocol),
+      url: `${request.protocol}//${host}${withRedactedQuery(request.path)}`,
+      userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+    };
+    const span = this.#startSpan(outgoing, (name, value) => {
       if (!request.headersSent) request.setHeader(name, value);
     });
-    request[STATE] = { startedAt: performance.now(), method, address: address ?? request.host, span };
+    request[STATE] = { startedAt: performance.now(), ...outgoing, span };
   }
 
   #onUndiciCreate(request: Tracked<UndiciRequest>): void {
     if (isTracingSuppressed(context.active())) return;
-    const method = normaliseMethod(request.method);
     let origin: URL;
     try {
       origin = new URL(request.origin);
     } catch {
       return;
     }
-    const port = origin.port === '' ? undefined : Number(origin.port);
-    const url = `${origin.origin}${stripQuery(request.path)}`;
-    const span = this.#startSpan(method, origin.hostname, port, url, (name, value) => {
+    const outgoing: Outgoing = {
+      rawMethod: request.method,
+      method: normaliseMethod(request.method),
+      address: origin.hostname,
+      port: origin.port === '' ? defaultPort(origin.protocol) : Number(origin.port),
+      url: `${origin.origin}${withRedactedQuery(request.path)}`,
+      userAgent: undiciUserAgent(request.headers),
+    };
+    const span = this.#startSpan(outgoing, (name, value) => {
       request.addHeader(name, value);
     });
-    request[STATE] = { startedAt: performance.now(), method, address: origin.hostname, span };
+    request[STATE] = { startedAt: performance.now(), ...outgoing, span };
   }
 
-  #startSpan(
-    method: string,
-    address: string,
-    port: number | undefined,
-    url: string,
-    setHeader: (name: string, value: string) => void,
-  ): Span | undefined {
+  /** `network.peer.*`: the address the connection actually reached. */
+  #setPeer(span: Span | undefined, socket: { remoteAddress?: string; remotePort?: number } | null): void {
+    if (span === undefined || socket?.remoteAddress === undefined) return;
+    span.setAttribute(attr.networkPeerAddress, socket.remoteAddress);
+    if (socket.remotePort !== undefined) span.setAttribute(attr.networkPeerPort, socket.remotePort);
+  }
+
+  #startSpan(outgoing: Outgoing, setHeader: (name: string, value: string) => void): Span | undefined {
     if (this.#tracer === undefined) return undefined;
     const parent = context.active();
+    const attributes: Attributes = {
+      [attr.httpRequestMethod]: outgoing.method,
+      [attr.serverAddress]: outgoing.address,
+      [attr.serverPort]: outgoing.port,
+      [attr.urlFull]: outgoing.url,
+      [attr.userAgent]: outgoing.userAgent,
+    };
+    if (outgoing.rawMethod !== outgoing.method)
+      attributes[attr.httpRequestMethodOriginal] = outgoing.rawMethod;
     const span = this.#tracer.startSpan(
-      method,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          [attr.httpRequestMethod]: method,
-          [attr.serverAddress]: address,
-          [attr.serverPort]: port,
-          [attr.urlFull]: url,
-        },
-      },
+      spanNameMethod(outgoing.method),
+      { kind: SpanKind.CLIENT, attributes },
       parent,
     );
     try {
@@ -186,30 +224,51 @@ export class HttpClientInstrumentation {
     if (state === undefined) return;
     request[STATE] = undefined;
     const seconds = (performance.now() - state.startedAt) / 1000;
+    const errorType =
+      error !== undefined
+        ? ((error as { code?: string }).code ?? error.name)
+        : status >= 400
+          ? String(status)
+          : undefined;
     const span = state.span;
     if (span !== undefined) {
       if (status > 0) span.setAttribute(attr.httpResponseStatusCode, status);
-      if (error !== undefined || status >= 400) {
-        span.setAttribute(
-          attr.errorType,
-          error !== undefined ? ((error as { code?: string }).code ?? error.name) : String(status),
-        );
+      if (errorType !== undefined) {
+        span.setAttribute(attr.errorType, errorType);
         span.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
       }
       span.end();
     }
-    this.#duration.observe({
-      labels: {
-        http_request_method: state.method,
-        server_address: state.address,
-        http_response_status_code: String(status),
-      },
-      value: seconds,
-    } as never);
+    const labels: Record<string, string> = {
+      http_request_method: state.method,
+      server_address: state.address,
+    };
+    if (state.port !== undefined) labels.server_port = String(state.port);
+    // No response, no status code: the conventions leave the label out rather than invent one.
+    if (status > 0) labels.http_response_status_code = String(status);
+    if (errorType !== undefined) labels.error_type = errorType;
+    this.#duration.observe({ labels, value: seconds } as never);
   }
 }
 
-function stripQuery(path: string): string {
+function defaultPort(protocol: string | null | undefined): number | undefined {
+  return protocol === 'https:' ? 443 : protocol === 'http:' ? 80 : undefined;
+}
+
+/** A request path with the values of credential query parameters redacted (for `url.full`). */
+function withRedactedQuery(path: string): string {
   const at = path.indexOf('?');
-  return at === -1 ? path : path.slice(0, at);
+  return at === -1 ? path : `${path.slice(0, at)}?${redactQuery(path.slice(at + 1))}`;
+}
+
+/** undici keeps request headers as a flat [name, value, ...] array (or a string block). */
+function undiciUserAgent(headers: unknown): string | undefined {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      if (String(headers[i]).toLowerCase() === 'user-agent') return String(headers[i + 1]);
+    }
+    return undefined;
+  }
+  if (typeof headers === 'string') return /^user-agent:\s*(.*)$/im.exec(headers)?.[1]?.trim();
+  return undefined;
 }

@@ -24,15 +24,21 @@ import type { MetricsRegistry } from '../metrics/MetricsRegistry.ts';
 import type { AsyncLocalContextManager } from '../tracing/AsyncLocalContextManager.ts';
 import { FaultlineTracer } from '../tracing/FaultlineTracer.ts';
 import { LINKED_ROOT_CONTEXT } from '../tracing/LinkedContext.ts';
-import { normaliseMethod, routeTemplate, splitHostPort, type RoutedRequest } from './utils.ts';
+import {
+  normaliseMethod,
+  routeTemplate,
+  spanNameMethod,
+  splitHostPort,
+  splitTarget,
+  type RoutedRequest,
+} from './utils.ts';
 
 const STATE = Symbol('faultline.httpServer');
-/** Attributes a server span starts with (see `#startSpan`). */
-const SERVER_SPAN_ATTRIBUTES = 7;
 
 interface RequestState {
   readonly startedAt: number;
   readonly method: string;
+  readonly scheme: string;
   readonly span: Span | undefined;
   readonly owner: HttpServerInstrumentation;
 }
@@ -91,13 +97,14 @@ export class HttpServerInstrumentation {
     if (this.#options.ignoredServers.has(server)) return;
     const method = normaliseMethod(request.method);
     const startedAt = performance.now();
-    const span = this.#startSpan(request, method, startedAt);
-    response[STATE] = { startedAt, method, span, owner: this };
+    const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+    const span = this.#startSpan(request, method, scheme, startedAt);
+    response[STATE] = { startedAt, method, scheme, span, owner: this };
     // `on`, not `once`: a response closes once, and `once` allocates a wrapper per request.
     response.on('close', onResponseClose);
   };
 
-  #startSpan(request: IncomingMessage, method: string, startedAt: number): Span | undefined {
+  #startSpan(request: IncomingMessage, method: string, scheme: string, startedAt: number): Span | undefined {
     const tracing = this.#tracing;
     if (tracing === undefined) return undefined;
     // Most requests carry no context to continue; extracting would only cost time.
@@ -106,30 +113,39 @@ export class HttpServerInstrumentation {
       headers.traceparent === undefined && headers.baggage === undefined
         ? LINKED_ROOT_CONTEXT
         : propagation.extract(ROOT_CONTEXT, headers);
-    const url = request.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const { address, port } = splitHostPort(request.headers.host);
+    const { path, query } = splitTarget(request.url ?? '/');
+    const { address, port } = splitHostPort(headers.host);
+    const socket = request.socket;
     const attributes: Attributes = {
       [attr.httpRequestMethod]: method,
-      [attr.urlPath]: queryAt === -1 ? url : url.slice(0, queryAt),
-      [attr.urlScheme]: (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http',
+      [attr.urlPath]: path,
+      [attr.urlScheme]: scheme,
       [attr.serverAddress]: address,
       [attr.serverPort]: port,
-      [attr.clientAddress]: request.socket.remoteAddress,
+      [attr.clientAddress]: socket.remoteAddress,
+      [attr.networkPeerAddress]: socket.remoteAddress,
+      [attr.networkPeerPort]: socket.remotePort,
       [attr.networkProtocolVersion]: request.httpVersion,
+      [attr.userAgent]: headers['user-agent'],
     };
+    let count = 10;
+    if (query !== undefined) {
+      attributes[attr.urlQuery] = query;
+      count++;
+    }
+    if (request.method !== method && request.method !== undefined) {
+      attributes[attr.httpRequestMethodOriginal] = request.method;
+      count++;
+    }
     const tracer = tracing.tracer;
     const span =
       tracer instanceof FaultlineTracer
-        ? tracer.startOwnedSpan(
-            method,
-            SpanKind.SERVER,
-            attributes,
-            SERVER_SPAN_ATTRIBUTES,
+        ? tracer.startOwnedSpan(spanNameMethod(method), SpanKind.SERVER, attributes, count, parent, startedAt)
+        : tracer.startSpan(
+            spanNameMethod(method),
+            { kind: SpanKind.SERVER, attributes, startTime: startedAt },
             parent,
-            startedAt,
-          )
-        : tracer.startSpan(method, { kind: SpanKind.SERVER, attributes, startTime: startedAt }, parent);
+          );
     tracing.contextManager.enterWith(trace.setSpan(parent, span));
     return span;
   }
@@ -142,20 +158,23 @@ export class HttpServerInstrumentation {
     const status = response.statusCode;
     const aborted = !response.writableFinished;
     const span = state.span;
-    const labels = {
+    const errorType = aborted ? 'aborted' : status >= 500 ? String(status) : undefined;
+    const labels: Record<string, string> = {
       http_route: route ?? UNMATCHED_ROUTE,
       http_request_method: state.method,
       http_response_status_code: String(status),
+      url_scheme: state.scheme,
     };
+    if (errorType !== undefined) labels.error_type = errorType;
     if (span !== undefined) {
       // Without a template the span keeps its `{method}` name and has no `http.route`.
       if (route !== undefined) {
-        span.updateName(`${state.method} ${route}`);
+        span.updateName(`${spanNameMethod(state.method)} ${route}`);
         span.setAttribute(attr.httpRoute, route);
       }
       span.setAttribute(attr.httpResponseStatusCode, status);
-      if (status >= 500 || aborted) {
-        span.setAttribute(attr.errorType, aborted ? 'aborted' : String(status));
+      if (errorType !== undefined) {
+        span.setAttribute(attr.errorType, errorType);
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
       span.end(endedAt);
@@ -171,6 +190,11 @@ export class HttpServerInstrumentation {
     }
     this.#duration.observe({ labels, value: seconds } as never);
   }
+}
+
+/** The SERVER span of the request `response` answers, while it is open (for error handlers). */
+export function serverSpanOf(response: object): Span | undefined {
+  return (response as TrackedResponse)[STATE]?.span;
 }
 
 /** One shared listener (no closure per request): `this` is the response that closed. */

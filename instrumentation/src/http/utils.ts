@@ -126,3 +126,49 @@ export function splitHostPort(host: string | undefined): HostPort {
   hostCache.set(host, split);
   return split;
 }
+
+/**
+ * The method part of an HTTP span name: `HTTP` for a method the conventions do not know (its
+ * `http.request.method` is `_OTHER`, which would say nothing in a name).
+ */
+export function spanNameMethod(method: string): string {
+  return method === '_OTHER' ? 'HTTP' : method;
+}
+
+/**
+ * Query parameters whose values are credentials (presigned URLs), as the HTTP semantic
+ * conventions list them and the OpenTelemetry HTTP instrumentation redacts them.
+ */
+export const SENSITIVE_QUERY_PARAMETERS: readonly string[] = [
+  'sig',
+  'Signature',
+  'AWSAccessKeyId',
+  'X-Goog-Signature',
+  'X-Amz-Signature',
+  'X-Amz-Credential',
+  'X-Amz-Security-Token',
+];
+
+/** Value a sensitive query parameter is replaced with. */
+export const REDACTED_QUERY_VALUE = 'REDACTED';
+
+/**
+ * `url.query`: the query string (without `?`) with the values of
+ * {@link SENSITIVE_QUERY_PARAMETERS} replaced, serialised as `URLSearchParams` does (what the
+ * SDK's HTTP instrumentation reports).
+ */
+export function redactQuery(query: string): string {
+  const params = new URLSearchParams(query);
+  for (const name of SENSITIVE_QUERY_PARAMETERS) {
+    if (params.has(name)) params.set(name, REDACTED_QUERY_VALUE);
+  }
+  return params.toString();
+}
+
+/** Splits a request target into path and `url.query` (undefined when there is no query). */
+export function splitTarget(target: string): { readonly path: string; readonly query: string | undefined } {
+  const at = target.indexOf('?');
+  if (at === -1) return { path: target, query: undefined };
+  const query = target.slice(at + 1);
+  return { path: target.slice(0, at), query: query === '' ? undefined : redactQuery(query) };
+}

@@ -7,6 +7,7 @@
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
+import { FinalHandlerInstrumentation } from '../http/FinalHandlerInstrumentation.ts';
 import { RouterMountInstrumentation } from '../http/RouterMountInstrumentation.ts';
 import { HapiRouteInstrumentation } from '../http/frameworks/HapiRouteInstrumentation.ts';
 import { KoaRouteInstrumentation } from '../http/frameworks/KoaRouteInstrumentation.ts';
@@ -57,6 +58,7 @@ export function enableLibraryInstrumentations(
     new RouterMountInstrumentation(),
     new KoaRouteInstrumentation(),
     new HapiRouteInstrumentation(),
+    new FinalHandlerInstrumentation(),
     createMessagingInstrumentation(),
     ...spanOnly,
   ];

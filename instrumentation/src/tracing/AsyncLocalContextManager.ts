@@ -7,6 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { bindEventEmitter, isEventEmitter } from './bindEventEmitter.ts';
 
 /** AsyncLocalStorage-backed context manager with `enterWith`. */
 export class AsyncLocalContextManager implements ContextManager {
@@ -32,8 +33,14 @@ export class AsyncLocalContextManager implements ContextManager {
     this.#storage.enterWith(context);
   }
 
-  /** Binds a function to `context`; other targets (event emitters) are returned unchanged. */
+  /**
+   * Binds a function to `context`, or an EventEmitter's listeners added from now on (as the SDK's
+   * context managers do); other targets are returned unchanged.
+   */
   bind<T>(context: Context, target: T): T {
+    if (isEventEmitter(target)) {
+      return bindEventEmitter(context, target, (bound, listener) => this.bind(bound, listener)) as T;
+    }
     if (typeof target !== 'function') return target;
     const storage = this.#storage;
     const fn = target as unknown as (...args: unknown[]) => unknown;
