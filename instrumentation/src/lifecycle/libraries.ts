@@ -16,6 +16,8 @@ import { BunyanInstrumentation } from '../logs/bunyanInstrumentation.ts';
 import { PinoInstrumentation } from '../logs/pinoInstrumentation.ts';
 import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
+import { MqttInstrumentation } from '../messaging/mqttInstrumentation.ts';
+import { NatsInstrumentation } from '../messaging/natsInstrumentation.ts';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import type { Runtime } from '../runtime.ts';
 import { CONTRIB_LIBRARIES } from './contribLibraries.ts';
@@ -58,6 +60,8 @@ export function enableLibraryInstrumentations(
     new KoaRouteInstrumentation(),
     new HapiRouteInstrumentation(),
     createMessagingInstrumentation(),
+    new NatsInstrumentation(),
+    new MqttInstrumentation(),
     ...spanOnly,
   ];
   if (config.logs.correlation || shipper) {
