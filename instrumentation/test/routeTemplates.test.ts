@@ -82,6 +82,16 @@ const apps: AppUnderTest[] = [
       { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
     ],
   },
+  ...(['express', 'fastify'] as const).map((adapter) => ({
+    name: `NestJS 11 on ${adapter}`,
+    fixture: 'nest-app',
+    env: { NEST_ADAPTER: adapter },
+    cases: [
+      { path: '/api/users/ada', status: 200, route: '/api/users/:id' },
+      { path: '/api/users/ada/posts/7', status: 200, route: '/api/users/:id/posts/:postId' },
+      { path: '/api/nothing-here', status: 404, route: undefined },
+    ],
+  })),
   {
     name: 'plain node:http',
     fixture: 'plain-http',
