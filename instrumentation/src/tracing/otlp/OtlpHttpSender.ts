@@ -3,10 +3,13 @@
  * deadline, with tracing suppressed so the export is not itself traced. Throttling and
  * temporary unavailability (429, 502, 503, 504, connection errors) are retried with backoff, as
  * the OTLP specification asks, for as long as the deadline allows; any other answer fails the
- * export at once.
+ * export at once. Bodies are gzipped when configured; https endpoints use the configured CA and
+ * client certificate.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 
@@ -17,7 +20,17 @@ export interface SenderOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** Deadline of one export, retries included (ms). */
   readonly timeoutMs: number;
+  /** `gzip` compresses each body (`content-encoding: gzip`). */
+  readonly compression: 'gzip' | 'none';
+  /** CA certificates to trust and a client certificate and key (PEM), for https endpoints. */
+  readonly tls: {
+    readonly ca?: string | undefined;
+    readonly cert?: string | undefined;
+    readonly key?: string | undefined;
+  };
 }
+
+const gzipAsync = promisify(gzip);
 
 /** Why an export failed. */
 export class ExportError extends Error {
@@ -41,11 +54,15 @@ export class OtlpHttpSender {
     const secure = this.#url.protocol === 'https:';
     this.#transport = secure ? https : http;
     const agentOptions = { keepAlive: true, maxSockets: 1 };
-    this.#agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    const { ca, cert, key } = options.tls;
+    this.#agent = secure
+      ? new https.Agent({ ...agentOptions, ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) })
+      : new http.Agent(agentOptions);
   }
 
   /** Resolves when the endpoint accepted `body`; rejects with the reason otherwise. */
-  async send(body: Uint8Array): Promise<void> {
+  async send(encoded: Uint8Array): Promise<void> {
+    const body = this.#options.compression === 'gzip' ? await gzipAsync(encoded) : encoded;
     const deadline = Date.now() + this.#options.timeoutMs;
     let backoff = FIRST_BACKOFF_MS;
     for (;;) {
@@ -85,6 +102,7 @@ export class OtlpHttpSender {
             ...this.#options.headers,
             'content-type': this.#options.contentType,
             'content-length': body.length,
+            ...(this.#options.compression === 'gzip' && { 'content-encoding': 'gzip' }),
           },
         }),
       );
