@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
+import { testAppDir } from '../scripts/compatibility.ts';
 import { ROOT, runApp, sampleValue, type RunningApp } from './support/runApp.ts';
 
 const fixtures = join(ROOT, 'instrumentation', 'test', 'fixtures');
@@ -46,7 +47,7 @@ const apps: AppUnderTest[] = [
   {
     name: 'express 4',
     fixture: 'express-mounts',
-    env: { EXPRESS_FROM: join(ROOT, 'test-apps', 'express4') },
+    env: { EXPRESS_FROM: testAppDir(ROOT, 'express4') },
     cases: expressCases,
   },
   {
@@ -70,6 +71,26 @@ const apps: AppUnderTest[] = [
     cases: [
       { path: '/users/ada', status: 200, route: '/users/:id' },
       { path: '/orgs/acme/members/bob', status: 200, route: '/orgs/:orgId/members/:memberId' },
+      { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
+    ],
+  },
+  {
+    name: 'koa 2 + @koa/router 12',
+    fixture: 'koa-app',
+    env: { LIBRARIES_FROM: testAppDir(ROOT, 'koa2') },
+    cases: [
+      { path: '/users/ada', status: 200, route: '/users/:id' },
+      { path: '/orgs/acme/members/bob', status: 200, route: '/orgs/:orgId/members/:memberId' },
+      { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
+    ],
+  },
+  {
+    name: 'hapi 20',
+    fixture: 'hapi-app',
+    env: { LIBRARIES_FROM: testAppDir(ROOT, 'hapi20') },
+    cases: [
+      { path: '/users/ada', status: 200, route: '/users/{id}' },
+      { path: '/orgs/acme/members/bob', status: 200, route: '/orgs/{orgId}/members/{memberId}' },
       { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
     ],
   },
