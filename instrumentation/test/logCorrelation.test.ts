@@ -81,3 +81,35 @@ describe.each(variants)('$name in the $kind app ($flag)', ({ logger, env, flag, 
     expect(handled.password).not.toBe('hunter2');
   });
 });
+
+describe('pino writing ECS through @elastic/ecs-pino-format', () => {
+  let receiver: OtlpTraceReceiver;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    receiver = await startOtlpTraceReceiver();
+    app = await runApp({
+      script: join(fixtures, 'loggers-app.cjs'),
+      flag: '--require',
+      env: { LOGGER: 'pino-ecs', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await receiver?.close();
+  });
+
+  it('gets the span ids under their ECS names, trace.id and span.id', async () => {
+    expect((await fetch(`${app.url}/ecs-1`)).status).toBe(200);
+    const span = await receiver.waitForSpan((s) => s.attributes['url.path'] === '/ecs-1');
+    const line = await eventually(() => app.logLines().find((record) => record.requestId === 'ecs-1'));
+    expect(line['ecs.version']).toBeDefined();
+    expect({ trace: line['trace.id'], span: line['span.id'], otelName: line.trace_id }).toEqual({
+      trace: span.traceId,
+      span: span.spanId,
+      otelName: undefined,
+    });
+    expect(line.password).not.toBe('hunter2');
+  });
+});
