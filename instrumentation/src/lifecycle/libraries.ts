@@ -7,7 +7,7 @@
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
-import { RouterMountInstrumentation } from '../http/RouterMountInstrumentation.ts';
+import { ExpressMountInstrumentation } from '../http/frameworks/ExpressMountInstrumentation.ts';
 import { HapiRouteInstrumentation } from '../http/frameworks/HapiRouteInstrumentation.ts';
 import { KoaRouteInstrumentation } from '../http/frameworks/KoaRouteInstrumentation.ts';
 import { observeFastifyRoutes } from '../http/frameworks/fastifyRoutes.ts';
@@ -56,7 +56,7 @@ export function enableLibraryInstrumentations(
   runtime.log.attachSink(shipper);
   const spanOnly = tracingInstrumentations(config);
   const instrumentations: Instrumentation[] = [
-    new RouterMountInstrumentation(),
+    new ExpressMountInstrumentation(),
     new KoaRouteInstrumentation(),
     new HapiRouteInstrumentation(),
     createMessagingInstrumentation(),
