@@ -41,7 +41,13 @@ describe.each([
     expect((await fetch(`${app.url}${path}`)).status).toBe(200);
     const isHop = (span: NormalisedSpan, kind: number) =>
       span.kind === kind && destination(String(span.attributes['messaging.destination.name']));
-    const spans = await receiver.waitForSpans((all) => all.some((s) => isHop(s, CONSUMER)));
+    // All three, whichever export batch each left in.
+    const spans = await receiver.waitForSpans(
+      (all) =>
+        all.some((s) => isHop(s, CONSUMER)) &&
+        all.some((s) => isHop(s, PRODUCER)) &&
+        all.some((s) => s.attributes['url.path'] === path),
+    );
     const server = spans.find((span) => span.attributes['url.path'] === path)!;
     const producer = spans.find((span) => isHop(span, PRODUCER))!;
     const consumer = spans.find((span) => isHop(span, CONSUMER))!;
