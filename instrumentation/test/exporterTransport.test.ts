@@ -2,12 +2,15 @@
  * How spans leave a real app started with the flag: OTLP over gRPC (plaintext h2c, and TLS
  * trusting `OTEL_EXPORTER_OTLP_CERTIFICATE`), gzip compression on gRPC frames and on OTLP/HTTP
  * bodies, and OTLP/HTTP over https with the configured CA. The receiver decodes every body with
- * the same strict decoder as the OTLP/HTTP receiver.
+ * the same strict decoder as the OTLP/HTTP receiver; gzipped gRPC also into Jaeger v2, a real
+ * OTLP/gRPC server.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getTrace, serviceOf, startJaeger, type RunningJaeger } from '../../backends/index.ts';
 import {
   startOtlpGrpcTraceReceiver,
   type OtlpGrpcTraceReceiver,
@@ -144,5 +147,45 @@ describe('an https endpoint whose certificate the app was not told to trust', ()
       await app.stop();
       await receiver.close();
     }
+  });
+});
+
+describe('gzipped gRPC into a real OTLP/gRPC server (Jaeger v2, from backends/)', () => {
+  let jaeger: RunningJaeger;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    jaeger = await startJaeger({ dir });
+    app = await runApp({
+      script,
+      flag: '--require',
+      env: {
+        OTEL_SERVICE_NAME: 'grpc-export-check',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://${jaeger.otlpGrpcEndpoint}`,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await jaeger?.stop();
+  });
+
+  it('stores the request’s span, found by its trace id', async () => {
+    const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+    const traceId = traceparent.split('-')[1]!;
+    await fetch(`${app.url}/stored`, { headers: { traceparent } });
+    const stored = await eventually(() => getTrace(jaeger.queryUrl, traceId), {
+      what: 'the trace in Jaeger',
+    });
+    expect(stored.spans.map((span) => span.operationName)).toEqual(['GET']);
+    expect(serviceOf(stored, stored.spans[0]!)).toBe('grpc-export-check');
+    expect(
+      sampleValue(await app.metrics(), 'faultline_telemetry_export_failures_total', { signal: 'traces' }) ??
+        0,
+    ).toBe(0);
   });
 });
