@@ -29,7 +29,8 @@ const RSS_NOTE =
   'within the window; without entering the context it does not, and RSS stays at the traces-off ' +
   'figure (entering a fresh empty context per request is enough to grow it). Spans release their ' +
   'attributes once encoded, so what stays is a few hundred bytes per connection. Idle, the difference is the modules Faultline loads (prom-client, the OpenTelemetry ' +
-  'API, core and instrumentation base, and the pg and ioredis instrumentations when traces are on).';
+  'API, core and instrumentation base; contrib instrumentations such as pg’s and ioredis’s only once ' +
+  'the app loads their library).';
 
 function us(value: number): string {
   return `${round(value, 1)} µs`;

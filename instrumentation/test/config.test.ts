@@ -55,7 +55,7 @@ describe('parseConfig', () => {
 
   it.each([
     ['OTEL_TRACES_SAMPLER', 'sometimes', 'traces'],
-    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'grpc', 'traces'],
+    ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'http/thrift', 'traces'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'traces'],
     ['OTEL_TRACES_EXPORTER', 'zipkin', 'traces'],
     ['FAULTLINE_METRICS_PORT', '70000', 'metrics'],
@@ -71,18 +71,16 @@ describe('parseConfig', () => {
     expect(other.enabled).toBe(true);
   });
 
-  it('lists the accepted values in the message, and what to do about grpc', () => {
-    const [issue] = parseConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, noFiles).issues;
+  it('lists the accepted values in the message', () => {
+    const [issue] = parseConfig({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/thrift' }, noFiles).issues;
     expect(describeIssue(issue!)).toBe(
-      'faultline: invalid OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc": accepted http/protobuf, http/json ' +
-        "(grpc is not supported: set OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf and the collector's " +
-        'OTLP/HTTP endpoint, port 4318); traces are disabled',
+      'faultline: invalid OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="http/thrift": accepted http/protobuf, http/json, grpc; traces are disabled',
     );
   });
 
   it('lets the traces-specific protocol win over the generic one, which it then ignores', () => {
     const config = parseConfig(
-      { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/thrift', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
       noFiles,
     );
     expect(config.issues).toEqual([]);
@@ -93,9 +91,19 @@ describe('parseConfig', () => {
     expect(parseConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, noFiles).traces).toMatchObject({
       protocol: 'http/json',
     });
-    const config = parseConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, noFiles);
-    expect(config.issues).toMatchObject([{ variable: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: 'grpc' }]);
-    expect(config.traces).toEqual({ enabled: false, reason: 'invalid_config' });
+  });
+
+  it('exports over gRPC to the endpoint as given, port 4317 by default', () => {
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, noFiles).traces).toMatchObject({
+      protocol: 'grpc',
+      url: 'http://localhost:4317',
+    });
+    expect(
+      parseConfig(
+        { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317' },
+        noFiles,
+      ).traces,
+    ).toMatchObject({ url: 'https://collector:4317' });
   });
 
   it('lets the traces-specific timeout win over the generic one, which it then ignores', () => {
@@ -105,6 +113,49 @@ describe('parseConfig', () => {
     );
     expect(config.issues).toEqual([]);
     expect(config.traces).toMatchObject({ timeoutMs: 2500 });
+  });
+
+  it('reads gzip compression, specific over generic, and refuses other algorithms', () => {
+    expect(parseConfig({}, noFiles).traces).toMatchObject({ compression: 'none' });
+    expect(
+      parseConfig(
+        { OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli', OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip' },
+        noFiles,
+      ).traces,
+    ).toMatchObject({ compression: 'gzip' });
+    const config = parseConfig({ OTEL_EXPORTER_OTLP_COMPRESSION: 'brotli' }, noFiles);
+    expect(config.issues).toMatchObject([
+      { variable: 'OTEL_EXPORTER_OTLP_COMPRESSION', accepted: 'gzip, none' },
+    ]);
+    expect(config.traces.enabled).toBe(false);
+  });
+
+  it('reads the TLS files the certificate variables name, and names a file it cannot read', () => {
+    const files: Record<string, string> = {
+      '/tls/ca.pem': 'CA',
+      '/tls/client.pem': 'CERT',
+      '/tls/client.key': 'KEY',
+    };
+    const readFile = (path: string) => files[path] ?? noFiles();
+    expect(
+      parseConfig(
+        {
+          OTEL_EXPORTER_OTLP_CERTIFICATE: '/tls/ca.pem',
+          OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: '/tls/client.pem',
+          OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: '/tls/client.key',
+        },
+        readFile,
+      ).traces,
+    ).toMatchObject({ tls: { ca: 'CA', cert: 'CERT', key: 'KEY' } });
+    const config = parseConfig({ OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: '/nope.pem' }, readFile);
+    expect(config.issues).toMatchObject([
+      {
+        variable: 'OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE',
+        value: '/nope.pem',
+        accepted: 'the path of a readable PEM file',
+      },
+    ]);
+    expect(config.traces.enabled).toBe(false);
   });
 
   it('falls back to the default for a bad tuning value and says so', () => {

@@ -1,8 +1,8 @@
 /**
  * Exporter configuration as a real app sees it: a signal-specific variable decides over the
- * generic one (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc`, meant for other signals, leaves traces
- * exported over the traces-specific `http/json`), and a value Faultline cannot honour is named
- * in one stderr line while the app keeps serving.
+ * generic one (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc`, meant for other signals' gRPC port, leaves
+ * traces exported over the traces-specific `http/json`), and a value Faultline cannot honour is
+ * named in one stderr line while the app keeps serving.
  */
 import { join } from 'node:path';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
@@ -48,7 +48,7 @@ describe('OTLP exporter variables in a running app', () => {
     app = await runApp({
       script,
       flag: '--require',
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/thrift' },
     });
     expect((await fetch(`${app.url}/hello`)).status).toBe(200);
     const lines = app
@@ -56,7 +56,9 @@ describe('OTLP exporter variables in a running app', () => {
       .split('\n')
       .filter((line) => line.startsWith('faultline:'));
     expect(lines).toEqual([
-      expect.stringMatching(/^faultline: invalid OTEL_EXPORTER_OTLP_PROTOCOL="grpc": .*traces are disabled$/),
+      expect.stringMatching(
+        /^faultline: invalid OTEL_EXPORTER_OTLP_PROTOCOL="http\/thrift": accepted http\/protobuf, http\/json, grpc; traces are disabled$/,
+      ),
     ]);
   });
 });

@@ -19,6 +19,8 @@ const NEVER_LOADED = [
   'ioredis',
   'mysql2',
   'amqplib',
+  'nats',
+  'mqtt',
   'fastify',
   'koa',
   '@hapi/hapi',

@@ -6,16 +6,23 @@
  */
 import { join } from 'node:path';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
+import { testAppDir } from '../scripts/compatibility.ts';
 import { ROOT, eventually, runApp, type RunningApp } from './support/runApp.ts';
 
 const fixtures = join(ROOT, 'instrumentation', 'test', 'fixtures');
 
-const variants = ['pino', 'bunyan'].flatMap((logger) => [
-  { logger, kind: 'CommonJS', flag: '--require' as const, script: join(fixtures, 'loggers-app.cjs') },
-  { logger, kind: 'ESM', flag: '--import' as const, script: join(fixtures, 'loggers-app.mjs') },
+const loggers: { logger: string; name: string; env: Record<string, string> }[] = [
+  { logger: 'pino', name: 'pino (newest)', env: {} },
+  { logger: 'pino', name: 'pino 8', env: { LIBRARIES_FROM: testAppDir(ROOT, 'pino8') } },
+  { logger: 'bunyan', name: 'bunyan (newest)', env: {} },
+  { logger: 'bunyan', name: 'bunyan 1', env: { LIBRARIES_FROM: testAppDir(ROOT, 'bunyan1') } },
+];
+const variants = loggers.flatMap((entry) => [
+  { ...entry, kind: 'CommonJS', flag: '--require' as const, script: join(fixtures, 'loggers-app.cjs') },
+  { ...entry, kind: 'ESM', flag: '--import' as const, script: join(fixtures, 'loggers-app.mjs') },
 ]);
 
-describe.each(variants)('$logger in the $kind app ($flag)', ({ logger, flag, script }) => {
+describe.each(variants)('$name in the $kind app ($flag)', ({ logger, env, flag, script }) => {
   let receiver: OtlpTraceReceiver;
   let app: RunningApp;
 
@@ -24,7 +31,12 @@ describe.each(variants)('$logger in the $kind app ($flag)', ({ logger, flag, scr
     app = await runApp({
       script,
       flag,
-      env: { LOGGER: logger, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+      env: {
+        ...env,
+        LOGGER: logger,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+      },
     });
   });
 
@@ -67,5 +79,37 @@ describe.each(variants)('$logger in the $kind app ($flag)', ({ logger, flag, scr
     expect(app.stdout()).not.toContain('4111 1111 1111 1111');
     const handled = app.logLines().find((line) => line.requestId === 'order-2')!;
     expect(handled.password).not.toBe('hunter2');
+  });
+});
+
+describe('pino writing ECS through @elastic/ecs-pino-format', () => {
+  let receiver: OtlpTraceReceiver;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    receiver = await startOtlpTraceReceiver();
+    app = await runApp({
+      script: join(fixtures, 'loggers-app.cjs'),
+      flag: '--require',
+      env: { LOGGER: 'pino-ecs', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await receiver?.close();
+  });
+
+  it('gets the span ids under their ECS names, trace.id and span.id', async () => {
+    expect((await fetch(`${app.url}/ecs-1`)).status).toBe(200);
+    const span = await receiver.waitForSpan((s) => s.attributes['url.path'] === '/ecs-1');
+    const line = await eventually(() => app.logLines().find((record) => record.requestId === 'ecs-1'));
+    expect(line['ecs.version']).toBeDefined();
+    expect({ trace: line['trace.id'], span: line['span.id'], otelName: line.trace_id }).toEqual({
+      trace: span.traceId,
+      span: span.spanId,
+      otelName: undefined,
+    });
+    expect(line.password).not.toBe('hunter2');
   });
 });

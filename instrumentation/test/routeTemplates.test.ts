@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
+import { testAppDir } from '../scripts/compatibility.ts';
 import { ROOT, runApp, sampleValue, type RunningApp } from './support/runApp.ts';
 
 const fixtures = join(ROOT, 'instrumentation', 'test', 'fixtures');
@@ -46,7 +47,7 @@ const apps: AppUnderTest[] = [
   {
     name: 'express 4',
     fixture: 'express-mounts',
-    env: { EXPRESS_FROM: join(ROOT, 'test-apps', 'express4') },
+    env: { EXPRESS_FROM: testAppDir(ROOT, 'express4') },
     cases: expressCases,
   },
   {
@@ -74,6 +75,26 @@ const apps: AppUnderTest[] = [
     ],
   },
   {
+    name: 'koa 2 + @koa/router 12',
+    fixture: 'koa-app',
+    env: { LIBRARIES_FROM: testAppDir(ROOT, 'koa2') },
+    cases: [
+      { path: '/users/ada', status: 200, route: '/users/:id' },
+      { path: '/orgs/acme/members/bob', status: 200, route: '/orgs/:orgId/members/:memberId' },
+      { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
+    ],
+  },
+  {
+    name: 'hapi 20',
+    fixture: 'hapi-app',
+    env: { LIBRARIES_FROM: testAppDir(ROOT, 'hapi20') },
+    cases: [
+      { path: '/users/ada', status: 200, route: '/users/{id}' },
+      { path: '/orgs/acme/members/bob', status: 200, route: '/orgs/{orgId}/members/{memberId}' },
+      { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
+    ],
+  },
+  {
     name: 'hapi 21',
     fixture: 'hapi-app',
     cases: [
@@ -82,6 +103,16 @@ const apps: AppUnderTest[] = [
       { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
     ],
   },
+  ...(['express', 'fastify'] as const).map((adapter) => ({
+    name: `NestJS 11 on ${adapter}`,
+    fixture: 'nest-app',
+    env: { NEST_ADAPTER: adapter },
+    cases: [
+      { path: '/api/users/ada', status: 200, route: '/api/users/:id' },
+      { path: '/api/users/ada/posts/7', status: 200, route: '/api/users/:id/posts/:postId' },
+      { path: '/api/nothing-here', status: 404, route: undefined },
+    ],
+  })),
   {
     name: 'plain node:http',
     fixture: 'plain-http',

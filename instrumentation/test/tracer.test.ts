@@ -44,6 +44,8 @@ function pipeline(
     protocol: 'http/protobuf',
     headers: {},
     timeoutMs: 5000,
+    compression: 'none',
+    tls: { ca: undefined, cert: undefined, key: undefined },
     sampler: { kind: 'parentbased_always_on' },
     maxQueueSize: 2048,
     maxExportBatchSize: 512,

@@ -4,6 +4,7 @@
  * variables keep their specified meaning and defaults.
  */
 import { randomUUID } from 'node:crypto';
+import { parseExporter } from './parseExporter.ts';
 import {
   EnvReader,
   boolean,
@@ -23,7 +24,6 @@ import type {
   ElasticsearchEnabled,
   FaultlineConfig,
   MetricsEnabled,
-  OtlpProtocol,
   SamplerConfig,
   ServiceIdentity,
   TracesEnabled,
@@ -37,10 +37,6 @@ const SAMPLERS = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ] as const;
-const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-/** What a protocol variable accepts, and what to do about the standard value Faultline lacks. */
-const PROTOCOLS_ACCEPTED =
-  "http/protobuf, http/json (grpc is not supported: set OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf and the collector's OTLP/HTTP endpoint, port 4318)";
 
 const off = (reason: Disabled['reason']): Disabled => ({ enabled: false, reason });
 
@@ -82,77 +78,20 @@ function parseSampler(reader: EnvReader): SamplerConfig | undefined {
   return ratio.ok ? { kind: kind.value, ratio: ratio.value } : undefined;
 }
 
-/**
- * The variable that decides a setting: the signal-specific one when it is set, otherwise the
- * generic one. The generic one is then not read at all, so a value meant for other signals
- * (`OTEL_EXPORTER_OTLP_PROTOCOL=grpc` for metrics) neither applies to traces nor is reported.
- */
-function signalVariable(reader: EnvReader, specific: string, generic: string): string {
-  return reader.raw(specific) === undefined ? generic : specific;
-}
-
-function tracesEndpoint(reader: EnvReader): string | undefined {
-  const specific = reader.read(
-    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
-    httpUrl,
-    '',
-    'an http(s) URL',
-    'traces are disabled',
-  );
-  if (!specific.ok) return undefined;
-  if (specific.value !== '') return specific.value;
-  const base = reader.read(
-    'OTEL_EXPORTER_OTLP_ENDPOINT',
-    httpUrl,
-    'http://localhost:4318',
-    'an http(s) URL',
-    'traces are disabled',
-  );
-  return base.ok ? `${base.value.replace(/\/+$/, '')}/v1/traces` : undefined;
-}
-
-function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
+function parseTraces(reader: EnvReader, readFile: (path: string) => string): TracesEnabled | Disabled {
   const exporterAccepted = 'otlp, none';
-  const exporter = reader.read(
+  const tracesExporter = reader.read(
     'OTEL_TRACES_EXPORTER',
     oneOf(['otlp', 'none']),
     'otlp',
     exporterAccepted,
     'traces are disabled',
   );
-  if (!exporter.ok) return off('invalid_config');
-  if (exporter.value === 'none') return off('disabled_by_config');
-  const protocol = reader.read(
-    signalVariable(reader, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'),
-    oneOf(PROTOCOLS),
-    'http/protobuf',
-    PROTOCOLS_ACCEPTED,
-    'traces are disabled',
-  );
-  const url = tracesEndpoint(reader);
+  if (!tracesExporter.ok) return off('invalid_config');
+  if (tracesExporter.value === 'none') return off('disabled_by_config');
+  const exporter = parseExporter(reader, readFile);
   const sampler = parseSampler(reader);
-  const headersAccepted = 'a comma-separated list of key=value pairs';
-  const headers = reader.read(
-    'OTEL_EXPORTER_OTLP_HEADERS',
-    keyValueList,
-    {},
-    headersAccepted,
-    'traces are disabled',
-  );
-  const traceHeaders = reader.read(
-    'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
-    keyValueList,
-    {},
-    headersAccepted,
-    'traces are disabled',
-  );
   const ms = integer(1, 600_000);
-  const timeout = reader.readOrDefault(
-    signalVariable(reader, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'),
-    ms,
-    10_000,
-    'milliseconds from 1 to 600000',
-  );
   const maxQueueSize = reader.readOrDefault(
     'OTEL_BSP_MAX_QUEUE_SIZE',
     integer(1, 1_000_000),
@@ -170,15 +109,10 @@ function parseTraces(reader: EnvReader): TracesEnabled | Disabled {
     'milliseconds from 1 to 600000',
   );
   const propagators = parsePropagators(reader);
-  if (!protocol.ok || url === undefined || sampler === undefined || !headers.ok || !traceHeaders.ok) {
-    return off('invalid_config');
-  }
+  if (!exporter.ok || sampler === undefined) return off('invalid_config');
   return {
     enabled: true,
-    url,
-    protocol: protocol.value as OtlpProtocol,
-    headers: { ...headers.value, ...traceHeaders.value },
-    timeoutMs: timeout,
+    ...exporter.value,
     sampler,
     maxQueueSize,
     maxExportBatchSize,
@@ -280,7 +214,7 @@ export function parseConfig(env: Env, readSecretFile: (path: string) => string):
   const sdkDisabled = reader.readOrDefault('OTEL_SDK_DISABLED', boolean, false, 'true, false');
   const service = parseService(reader);
   const apiKey = readSecret(reader, 'FAULTLINE_ELASTICSEARCH_API_KEY', readSecretFile);
-  const traces = sdkDisabled ? off('sdk_disabled') : parseTraces(reader);
+  const traces = sdkDisabled ? off('sdk_disabled') : parseTraces(reader, readSecretFile);
   const metrics = parseMetrics(reader);
   const elasticsearch = parseElasticsearch(reader, apiKey);
   const correlation = reader.readOrDefault('FAULTLINE_LOG_CORRELATION', boolean, true, 'true, false');

@@ -5,7 +5,26 @@
  */
 
 /** Wire encodings of the OTLP/HTTP trace exporter. */
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/** TLS material for the exporter's connection (PEM text), each optional. */
+export interface OtlpTls {
+  /** CA certificates to trust instead of the system's. */
+  readonly ca: string | undefined;
+  /** Client certificate and key, for mutual TLS. */
+  readonly cert: string | undefined;
+  readonly key: string | undefined;
+}
+
+/** Where and how spans are exported. */
+export interface OtlpExporterConfig {
+  readonly url: string;
+  readonly protocol: OtlpProtocol;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly compression: 'gzip' | 'none';
+  readonly tls: OtlpTls;
+}
 
 /** A sampler as `OTEL_TRACES_SAMPLER` names it, with its ratio where it takes one. */
 export type SamplerConfig =
@@ -22,12 +41,8 @@ export interface Disabled {
 }
 
 /** Trace export settings. */
-export interface TracesEnabled {
+export interface TracesEnabled extends OtlpExporterConfig {
   readonly enabled: true;
-  readonly url: string;
-  readonly protocol: OtlpProtocol;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
   readonly sampler: SamplerConfig;
   readonly maxQueueSize: number;
   readonly maxExportBatchSize: number;

@@ -78,11 +78,6 @@ export class HttpClientInstrumentation {
   readonly #handlers: Record<keyof typeof CHANNELS, (message: unknown) => void>;
   #enabled = false;
 
-  /** Stops creating spans and injecting context (the app's own setup took over); metrics carry on. */
-  dropTracing(): void {
-    this.#tracer = undefined;
-  }
-
   constructor(options: HttpClientInstrumentationOptions) {
     this.#tracer = options.tracer;
     this.#duration = options.metrics.histogram('httpClientDuration');
@@ -123,6 +118,11 @@ export class HttpClientInstrumentation {
         this.#finish(request, 0, error);
       },
     };
+  }
+
+  /** Stops creating spans and injecting context (the app's own setup took over); metrics carry on. */
+  dropTracing(): void {
+    this.#tracer = undefined;
   }
 
   /** Starts observing outgoing requests. */

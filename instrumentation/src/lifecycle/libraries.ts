@@ -8,7 +8,7 @@
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
 import { FinalHandlerInstrumentation } from '../http/FinalHandlerInstrumentation.ts';
-import { RouterMountInstrumentation } from '../http/RouterMountInstrumentation.ts';
+import { ExpressMountInstrumentation } from '../http/frameworks/ExpressMountInstrumentation.ts';
 import { HapiRouteInstrumentation } from '../http/frameworks/HapiRouteInstrumentation.ts';
 import { KoaRouteInstrumentation } from '../http/frameworks/KoaRouteInstrumentation.ts';
 import { observeFastifyRoutes } from '../http/frameworks/fastifyRoutes.ts';
@@ -17,6 +17,8 @@ import { BunyanInstrumentation } from '../logs/bunyanInstrumentation.ts';
 import { PinoInstrumentation } from '../logs/pinoInstrumentation.ts';
 import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
+import { MqttInstrumentation } from '../messaging/mqttInstrumentation.ts';
+import { NatsInstrumentation } from '../messaging/natsInstrumentation.ts';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import type { Runtime } from '../runtime.ts';
 import { CONTRIB_LIBRARIES } from './contribLibraries.ts';
@@ -55,11 +57,13 @@ export function enableLibraryInstrumentations(
   runtime.log.attachSink(shipper);
   const spanOnly = tracingInstrumentations(config);
   const instrumentations: Instrumentation[] = [
-    new RouterMountInstrumentation(),
+    new ExpressMountInstrumentation(),
     new KoaRouteInstrumentation(),
     new HapiRouteInstrumentation(),
     new FinalHandlerInstrumentation(),
     createMessagingInstrumentation(),
+    new NatsInstrumentation(),
+    new MqttInstrumentation(),
     ...spanOnly,
   ];
   if (config.logs.correlation || shipper) {

@@ -1,15 +1,15 @@
 /**
  * Log correlation for pino without touching the app's code: the `pino` factory is wrapped so
  * every logger it creates gets, through pino's own options, a `formatters.log` that masks the
- * record's sensitive fields and adds the active span's ids (after the app's own formatter, so
- * ECS output from @elastic/ecs-pino-format gets `trace.id`/`span.id`, anything else
+ * record's sensitive fields and adds the active span's ids (after the app's own formatter; ECS
+ * output, such as @elastic/ecs-pino-format's, gets `trace.id`/`span.id`, anything else
  * `trace_id`/`span_id`/`trace_flags`), and a `hooks.logMethod` that masks secrets in message
  * strings. Child loggers inherit both. The app's own formatter and hook still run.
  */
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
-import { addSpanIds, maskedRecord } from './recordFields.ts';
+import { addSpanIds, isEcsRecord, maskedRecord } from './recordFields.ts';
 
 /** The versions of pino whose options this instrumentation knows. */
 export const SUPPORTED_PINO_VERSIONS = ['>=8.0.0 <11'];
@@ -74,6 +74,20 @@ function wrapFactory(original: Pino, options: PinoInstrumentationOptions): Pino 
   }, original);
 }
 
+/**
+ * Whether the logger writes ECS: @elastic/ecs-pino-format puts `ecs.version` in the bindings
+ * (once per logger, not in each record's object), so its bindings formatter is asked.
+ */
+function writesEcs(options: PinoOptions): boolean {
+  const bindings = options.formatters?.bindings;
+  if (typeof bindings !== 'function') return false;
+  try {
+    return isEcsRecord((bindings as (bindings: object) => Record<string, unknown>)({}) ?? {});
+  } catch {
+    return false;
+  }
+}
+
 /** A copy of the app's options with Faultline's formatter and hook around the app's own. */
 function withFaultline(
   appOptions: PinoOptions,
@@ -81,6 +95,7 @@ function withFaultline(
 ): PinoOptions {
   const appFormatter = appOptions.formatters?.log;
   const appLogMethod = appOptions.hooks?.logMethod;
+  const ecs = writesEcs(appOptions);
   return {
     ...appOptions,
     formatters: {
@@ -89,7 +104,7 @@ function withFaultline(
         const formatted = maskedRecord(appFormatter ? appFormatter(object) : object, redactor);
         if (!correlation) return formatted;
         const record = formatted === object ? { ...object } : formatted;
-        addSpanIds(record);
+        addSpanIds(record, ecs || isEcsRecord(record));
         return record;
       },
     },

@@ -19,15 +19,16 @@ export function isEcsRecord(record: Record<string, unknown>): boolean {
 }
 
 /**
- * Adds the active span's ids to `record` (mutated) when there is a valid span; fields the app
- * set itself are kept. Outside a span it costs one `getActiveSpan()`.
+ * Adds the active span's ids to `record` (mutated) when there is a valid span, under ECS names
+ * when `ecs` (by default: when the record declares `ecs.version`); fields the app set itself are
+ * kept. Outside a span it costs one `getActiveSpan()`.
  */
-export function addSpanIds(record: Record<string, unknown>): void {
+export function addSpanIds(record: Record<string, unknown>, ecs: boolean = isEcsRecord(record)): void {
   const span = trace.getActiveSpan();
   if (span === undefined) return;
   const context = span.spanContext();
   if (!trace.isSpanContextValid(context)) return;
-  if (isEcsRecord(record)) {
+  if (ecs) {
     record[logFields.traceId] ??= context.traceId;
     record[logFields.spanId] ??= context.spanId;
     return;

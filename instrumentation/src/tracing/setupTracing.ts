@@ -1,7 +1,7 @@
 /**
  * Wires the OpenTelemetry API to Faultline's trace pipeline: context manager, W3C propagators,
  * and a tracer provider with the configured sampler whose spans are redacted and encoded for the
- * configured OTLP/HTTP protocol as they end, then exported in bounded batches.
+ * configured OTLP protocol (HTTP with protobuf or JSON, or gRPC) as they end, then exported in bounded batches.
  */
 import { context, propagation, trace, type Attributes, type Tracer } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -11,6 +11,7 @@ import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 import { AsyncLocalContextManager } from './AsyncLocalContextManager.ts';
 import { FaultlineTracerProvider } from './FaultlineTracer.ts';
 import { jsonEncoding } from './otlp/json.ts';
+import { OtlpGrpcSender } from './otlp/OtlpGrpcSender.ts';
 import { OtlpHttpSender } from './otlp/OtlpHttpSender.ts';
 import { protobufEncoding } from './otlp/protobuf.ts';
 import { createResource } from './resource.ts';
@@ -38,12 +39,16 @@ export function setupTracing(
   const contextManager = new AsyncLocalContextManager();
   const resource = createResource(service);
   const encoding = config.protocol === 'http/json' ? jsonEncoding(resource) : protobufEncoding(resource);
-  const sender = new OtlpHttpSender({
+  const senderOptions = {
     url: config.url,
     contentType: encoding.contentType,
     headers: config.headers,
     timeoutMs: config.timeoutMs,
-  });
+    compression: config.compression,
+    tls: config.tls,
+  };
+  const sender =
+    config.protocol === 'grpc' ? new OtlpGrpcSender(senderOptions) : new OtlpHttpSender(senderOptions);
   const queue = new SpanExportQueue(
     encoding,
     (body) => sender.send(body),

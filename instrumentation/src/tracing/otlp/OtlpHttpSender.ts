@@ -6,10 +6,13 @@
  * backend's `Retry-After` says (however long: a wait past the deadline fails the export at once);
  * any other answer fails the export at once. A success answer's `partial_success` is read, so
  * spans the backend refused are not counted as exported. Every request says who sent it in its
- * User-Agent, as the OTLP exporter specification asks.
+ * User-Agent, as the OTLP exporter specification asks. Bodies are gzipped when configured; https
+ * endpoints use the configured CA and client certificate.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { INSTRUMENTATION_SCOPE } from '../../runtime.ts';
@@ -22,7 +25,17 @@ export interface SenderOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** Deadline of one export, retries included (ms). */
   readonly timeoutMs: number;
+  /** `gzip` compresses each body (`content-encoding: gzip`). */
+  readonly compression: 'gzip' | 'none';
+  /** CA certificates to trust and a client certificate and key (PEM), for https endpoints. */
+  readonly tls: {
+    readonly ca?: string | undefined;
+    readonly cert?: string | undefined;
+    readonly key?: string | undefined;
+  };
 }
+
+const gzipAsync = promisify(gzip);
 
 /** Why an export failed. */
 export class ExportError extends Error {
@@ -73,14 +86,18 @@ export class OtlpHttpSender {
     const secure = this.#url.protocol === 'https:';
     this.#transport = secure ? https : http;
     const agentOptions = { keepAlive: true, maxSockets: 1 };
-    this.#agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    const { ca, cert, key } = options.tls;
+    this.#agent = secure
+      ? new https.Agent({ ...agentOptions, ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) })
+      : new http.Agent(agentOptions);
   }
 
   /**
-   * Resolves when the endpoint accepted `body`, with what it said about spans it refused; rejects
-   * with an {@link ExportError} giving the reason otherwise.
+   * Resolves when the endpoint accepted `encoded`, with what it said about spans it refused;
+   * rejects with an {@link ExportError} giving the reason otherwise.
    */
-  async send(body: Uint8Array): Promise<ExportAccepted> {
+  async send(encoded: Uint8Array): Promise<ExportAccepted> {
+    const body = this.#options.compression === 'gzip' ? await gzipAsync(encoded) : encoded;
     const deadline = Date.now() + this.#options.timeoutMs;
     let backoff = FIRST_BACKOFF_MS;
     for (;;) {
@@ -136,6 +153,7 @@ export class OtlpHttpSender {
             ...this.#options.headers,
             'content-type': this.#options.contentType,
             'content-length': body.length,
+            ...(this.#options.compression === 'gzip' && { 'content-encoding': 'gzip' }),
           },
         }),
       );

@@ -12,8 +12,8 @@ import {
   InstrumentationNodeModuleDefinition,
   InstrumentationNodeModuleFile,
 } from '@opentelemetry/instrumentation';
-import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
-import { MOUNT_TEMPLATE, describeRoutePath, joinRoute } from './utils.ts';
+import { INSTRUMENTATION_SCOPE } from '../../runtime.ts';
+import { MOUNT_TEMPLATE, describeRoutePath, joinRoute } from '../utils.ts';
 
 type Next = (error?: unknown) => void;
 type Handler = (req: Record<symbol, string | undefined>, res: unknown, next: Next) => unknown;
@@ -47,7 +47,7 @@ export function mountArguments(args: unknown[]): { path: unknown; handlers: unkn
 }
 
 /** Records mount templates of express 5 routers (the `router` package, 2.x) and express 4's. */
-export class RouterMountInstrumentation extends InstrumentationBase {
+export class ExpressMountInstrumentation extends InstrumentationBase {
   constructor() {
     super(`${INSTRUMENTATION_SCOPE.name}/router-mounts`, INSTRUMENTATION_SCOPE.version, {});
   }

@@ -1,0 +1,134 @@
+/**
+ * Sends OTLP trace requests over gRPC (`opentelemetry.proto.collector.trace.v1.TraceService/
+ * Export`) on one HTTP/2 session, with Node's own `http2`: the body is the same protobuf the
+ * OTLP/HTTP exporter sends, in gRPC's length-prefixed frame (gzipped when configured), and the
+ * outcome is the `grpc-status` trailer. UNAVAILABLE, RESOURCE_EXHAUSTED and the other statuses
+ * the OTLP specification calls retryable are retried with backoff within the deadline, as are
+ * connection errors; `http` endpoints are plaintext (h2c), `https` ones use TLS with the
+ * configured CA and client certificate.
+ */
+import http2 from 'node:http2';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { ExportError, type SenderOptions } from './OtlpHttpSender.ts';
+
+const PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+/** gRPC status codes the OTLP specification says to retry. */
+const RETRYABLE_STATUS = new Set([1, 4, 8, 10, 11, 14, 15]);
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 2000;
+const gzipAsync = promisify(gzip);
+
+type Outcome = { ok: true } | { ok: false; retryable: boolean; reason: string };
+
+/** The gRPC message frame: compressed flag, big-endian length, message. */
+export function grpcFrame(message: Uint8Array, compressed: boolean): Buffer {
+  const frame = Buffer.allocUnsafe(5 + message.length);
+  frame.writeUInt8(compressed ? 1 : 0, 0);
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  return frame;
+}
+
+/** Exports to one OTLP/gRPC endpoint. */
+export class OtlpGrpcSender {
+  readonly #options: SenderOptions;
+  readonly #authority: string;
+  #session: http2.ClientHttp2Session | undefined;
+
+  constructor(options: SenderOptions) {
+    this.#options = options;
+    this.#authority = new URL(options.url).origin;
+  }
+
+  /** Resolves when the endpoint accepted `encoded` (an ExportTraceServiceRequest); rejects otherwise. */
+  async send(encoded: Uint8Array): Promise<void> {
+    const gzipped = this.#options.compression === 'gzip';
+    const frame = grpcFrame(gzipped ? await gzipAsync(encoded) : encoded, gzipped);
+    const deadline = Date.now() + this.#options.timeoutMs;
+    let backoff = FIRST_BACKOFF_MS;
+    for (;;) {
+      const outcome = await this.#call(frame, deadline - Date.now());
+      if (outcome.ok) return;
+      const wait = Math.min(backoff * (0.5 + Math.random()), MAX_BACKOFF_MS);
+      if (!outcome.retryable || Date.now() + wait >= deadline) throw new ExportError(outcome.reason);
+      await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      backoff *= 2;
+    }
+  }
+
+  /** Closes the HTTP/2 session. */
+  close(): void {
+    this.#session?.close();
+    this.#session = undefined;
+  }
+
+  #connect(): http2.ClientHttp2Session {
+    if (this.#session && !this.#session.closed && !this.#session.destroyed) return this.#session;
+    const { ca, cert, key } = this.#options.tls;
+    const session = http2.connect(this.#authority, {
+      ...(ca && { ca }),
+      ...(cert && { cert }),
+      ...(key && { key }),
+    });
+    session.on('error', () => undefined);
+    session.once('close', () => {
+      if (this.#session === session) this.#session = undefined;
+    });
+    session.unref();
+    this.#session = session;
+    return session;
+  }
+
+  #call(frame: Buffer, timeoutMs: number): Promise<Outcome> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (outcome: Outcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const session = this.#connect();
+      const stream = context.with(suppressTracing(context.active()), () =>
+        session.request({
+          ':method': 'POST',
+          ':path': PATH,
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          ...(this.#options.compression === 'gzip' && { 'grpc-encoding': 'gzip' }),
+          ...this.#options.headers,
+        }),
+      );
+      const timer = setTimeout(
+        () => {
+          settle({ ok: false, retryable: false, reason: 'export timed out' });
+          stream.close(http2.constants.NGHTTP2_CANCEL);
+        },
+        Math.max(1, timeoutMs),
+      );
+      timer.unref();
+      let headers: http2.IncomingHttpHeaders = {};
+      stream.on('response', (received) => (headers = received));
+      stream.on('trailers', (trailers) => (headers = { ...headers, ...trailers }));
+      stream.on('error', (error: Error) => settle({ ok: false, retryable: true, reason: error.message }));
+      stream.on('close', () => {
+        // Trailers-only responses carry grpc-status in the headers.
+        const status = Number(headers['grpc-status']);
+        if (status === 0) settle({ ok: true });
+        else if (Number.isInteger(status)) {
+          const message = headers['grpc-message'];
+          settle({
+            ok: false,
+            retryable: RETRYABLE_STATUS.has(status),
+            reason: `gRPC status ${status}${message ? ` (${decodeURIComponent(String(message))})` : ''} from ${this.#authority}`,
+          });
+        } else settle({ ok: false, retryable: true, reason: `no gRPC status from ${this.#authority}` });
+      });
+      stream.resume();
+      stream.end(frame);
+    });
+  }
+}
