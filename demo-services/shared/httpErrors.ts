@@ -59,6 +59,8 @@ function clientError(error: HttpishError, limitBytes: number): [number, ErrorBod
           message: `the body is larger than ${limitBytes} bytes`,
         },
       ];
+    case 'parameters.too.many':
+      return [413, { error: 'too_many_parameters', field: 'body', message: 'the form has too many fields' }];
     case 'entity.parse.failed':
       return [400, { error: 'invalid_json', field: 'body', message: 'the body is not valid JSON' }];
     case 'charset.unsupported':
