@@ -4,6 +4,7 @@
  * a database or driver message; an unexpected failure is 500 with a correlation id only.
  */
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type pg from 'pg';
 import { startGateway } from '../gateway/service.ts';
@@ -225,5 +226,34 @@ describe('order-service error mapping', () => {
       await gateway.close();
       await server.close();
     }
+  });
+});
+
+describe('requests the HTTP parser refuses', () => {
+  async function raw(request: string): Promise<string> {
+    const { port } = new URL(stack.gatewayUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('close', () => resolve());
+      socket.write(request);
+    });
+    return answer;
+  }
+
+  test('a malformed request line is 400 with a JSON body', async () => {
+    const answer = await raw('GARBAGE \u0000 HTTP/9\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1] ?? '')).toMatchObject({ error: 'malformed_request' });
+  });
+
+  test('headers over the limit are 431 naming the headers', async () => {
+    const answer = await raw(`GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1] ?? '')).toMatchObject({ field: 'headers' });
   });
 });
