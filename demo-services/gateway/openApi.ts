@@ -119,7 +119,8 @@ export function openApiDocument(): JsonObject {
       version: '1.0.0',
       description:
         'The public API of the demo shop (gateway behind HAProxy). Every string, array, number and the body ' +
-        'are bounded; a 4xx names the field or limit, a 5xx carries only a trace id. Unknown routes are 404.',
+        'are bounded; a 4xx names the field or limit, a 5xx carries only a trace id. Unknown routes are 404; ' +
+        'a request the HTTP parser refuses is 400 (malformed), 408 (too slow) or 431 (headers too large), JSON too.',
     },
     servers: [{ url: 'http://127.0.0.1:8080', description: 'npm run demo (HAProxy)' }],
     paths: paths(),
