@@ -18,7 +18,9 @@ import { AlertmanagerSource } from './sources/alertmanager.ts';
 import { PrometheusSource } from './sources/prometheus.ts';
 import type { StateSources } from './state.ts';
 import { Views } from './views.ts';
+import { jsonErrors } from '../shared/httpErrors.ts';
 import { listen } from '../shared/httpServer.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
 
 /** What the console app needs. */
 export interface ConsoleDeps extends StateSources {
@@ -29,7 +31,12 @@ export interface ConsoleDeps extends StateSources {
   readonly views: Views;
   /** Directory of `console.js` and `console.css`, served under `/static`. */
   readonly publicDir: string;
+  /** Where unexpected errors are logged (default: errors to stdout). */
+  readonly log?: Logger;
 }
+
+/** Largest form the console parses, in bytes; a larger one is 413. */
+export const CONSOLE_MAX_FORM_BYTES = 10 * 1024;
 
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'";
@@ -51,7 +58,7 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
     next();
   });
   app.use('/static', express.static(deps.publicDir, { maxAge: 0 }));
-  app.use(express.urlencoded({ extended: false, limit: '10kb' }));
+  app.use(express.urlencoded({ extended: false, limit: CONSOLE_MAX_FORM_BYTES, parameterLimit: 50 }));
   app.use(pageRoutes({ sources: { ...deps, chaos }, views: deps.views, links: deps.config, notices }));
   app.use(orderRoutes(deps.orders, redirect));
   app.use(faultRoutes(chaos, deps.views, redirect));
@@ -59,6 +66,11 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // A form too large or malformed is a JSON 4xx naming the limit; anything unexpected a 500
+  // with a trace id only (express's own page would show the stack outside production).
+  app.use(
+    jsonErrors({ log: deps.log ?? createLogger('console', 'error'), limitBytes: CONSOLE_MAX_FORM_BYTES }),
+  );
   return app;
 }
 

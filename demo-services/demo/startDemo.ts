@@ -68,6 +68,8 @@ export interface RunningDemo {
   readonly redisProxy: TcpProxy;
   readonly amqpProxy: TcpProxy;
   readonly pool: pg.Pool;
+  /** Each service instance's metrics endpoint (`http://127.0.0.1:<port>/metrics`), by instance name. */
+  readonly metricsUrls: Readonly<Record<string, string>>;
   /** Stops everything, in reverse order of start. */
   stop(): Promise<void>;
 }
@@ -142,6 +144,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const processes: ManagedProcess[] = [];
     let metricsPort = ports.metricsBase;
     const metricsTargets: string[] = [];
+    const metricsUrls: Record<string, string> = {};
     const backendEnv = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: throughProxy(redisUrl, redisProxy.port),
@@ -153,6 +156,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const service = (name: string, script: string, env: Record<string, string>) => {
       const port = metricsPort++;
       metricsTargets.push(`127.0.0.1:${port}`);
+      metricsUrls[name] = `http://127.0.0.1:${port}/metrics`;
       const instance = new ManagedProcess({
         name,
         command: process.execPath,
@@ -286,7 +290,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on('error', () => undefined);
     stoppers.push(() => pool.end());
-    return { urls, processes, redisProxy, amqpProxy, pool, stop };
+    return { urls, processes, redisProxy, amqpProxy, pool, metricsUrls, stop };
   } catch (error) {
     await stop();
     throw error;

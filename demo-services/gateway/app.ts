@@ -1,16 +1,24 @@
 /**
- * The public HTTP API. It checks requests (so a bad one never reaches the order service) and
- * forwards them over HTTP, so one order is one trace from the gateway to the payment. Reads
- * go to the order service too: it owns the cache and the database.
+ * The public HTTP API. It checks requests against the published contract (so a bad one never
+ * reaches the order service) and forwards them over HTTP, so one order is one trace from the
+ * gateway to the payment. Reads go to the order service too: it owns the cache and the
+ * database. Every error is JSON: a 4xx names the field or the limit, a 5xx only a trace id.
  */
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type Response } from 'express';
+import { answerInternal, answerUnavailable, jsonErrors, unknownRoute } from '../shared/httpErrors.ts';
 import type { Logger } from '../shared/logger.ts';
 import {
   IDEMPOTENCY_HEADER,
-  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MAX_BODY_BYTES,
+  validateIdempotencyKey,
   validateOrderRequest,
 } from '../shared/orderRequest.ts';
-import { OrderServiceUnavailableError, type OrderServiceClient } from './orderServiceClient.ts';
+import { openApiDocument } from './openApi.ts';
+import {
+  OrderServiceUnavailableError,
+  type OrderServiceClient,
+  type UpstreamAnswer,
+} from './orderServiceClient.ts';
 
 /** What the gateway app needs. */
 export interface GatewayDeps {
@@ -20,19 +28,56 @@ export interface GatewayDeps {
   draining: () => boolean;
 }
 
+const RETRY_MESSAGE = 'order service unavailable, retry with the same Idempotency-Key';
+
+/**
+ * Relays an upstream answer. A 4xx is the order service's own contract answer and passes
+ * through; a 5xx body is never passed on (it is logged, and the client gets a trace id).
+ */
+function relay(res: Response, log: Logger, answer: UpstreamAnswer): void {
+  if (answer.cache) res.set('x-cache', answer.cache);
+  if (answer.status === 503) {
+    answerUnavailable(
+      res,
+      log,
+      RETRY_MESSAGE,
+      new Error(`order-service 503: ${JSON.stringify(answer.body)}`),
+    );
+    return;
+  }
+  if (answer.status >= 500) {
+    answerInternal(
+      res,
+      log,
+      'order-service failed',
+      new Error(`order-service ${answer.status}: ${JSON.stringify(answer.body)}`),
+    );
+    return;
+  }
+  res.status(answer.status).json(answer.body);
+}
+
 /** Builds the express app. */
 export function createGatewayApp(deps: GatewayDeps): Express {
   const app = express();
-  app.use(express.json({ limit: '100kb' }));
+  app.disable('x-powered-by');
+  const json = express.json({ limit: MAX_BODY_BYTES });
+  const document = JSON.stringify(openApiDocument());
 
-  app.post('/api/orders', async (req, res) => {
-    const key = req.get(IDEMPOTENCY_HEADER);
-    if (!key || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      res.status(400).json({
-        error: 'invalid_header',
-        field: 'Idempotency-Key',
-        message: key ? `at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` : 'required',
-      });
+  app.get('/openapi.json', (_req, res) => {
+    res.type('json').send(document);
+  });
+
+  app.post('/api/orders', json, async (req, res) => {
+    const key = validateIdempotencyKey(req.get(IDEMPOTENCY_HEADER));
+    if (!key.ok) {
+      res.status(400).json({ error: 'invalid_header', field: 'Idempotency-Key', message: key.message });
+      return;
+    }
+    if (!req.is('application/json')) {
+      res
+        .status(415)
+        .json({ error: 'unsupported_media_type', field: 'content-type', message: 'send application/json' });
       return;
     }
     const validation = validateOrderRequest(req.body);
@@ -40,14 +85,11 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       res.status(400).json({ error: 'invalid_body', field: validation.field, message: validation.message });
       return;
     }
-    const answer = await deps.orders.createOrder(key, validation.request);
-    res.status(answer.status).json(answer.body);
+    relay(res, deps.log, await deps.orders.createOrder(key.key, validation.request));
   });
 
   app.get('/api/orders/:id', async (req, res) => {
-    const answer = await deps.orders.getOrder(req.params.id);
-    if (answer.cache) res.set('x-cache', answer.cache);
-    res.status(answer.status).json(answer.body);
+    relay(res, deps.log, await deps.orders.getOrder(req.params.id));
   });
 
   app.get('/healthz', (_req, res) => {
@@ -65,28 +107,17 @@ export function createGatewayApp(deps: GatewayDeps): Express {
       .json({ status: upstream ? 'ok' : 'unavailable', orderService: upstream ? 'up' : 'down' });
   });
 
+  app.use(unknownRoute);
   app.use(
-    (
-      error: Error & { status?: number; type?: string },
-      _req: Request,
-      res: Response,
-      _next: NextFunction,
-    ) => {
-      if (error.type === 'entity.parse.failed' || error.status === 400) {
-        res.status(400).json({ error: 'invalid_json', field: 'body', message: error.message });
-        return;
-      }
-      if (error instanceof OrderServiceUnavailableError) {
-        deps.log.warn('order-service unavailable', { error: error.message });
-        res.status(503).set('retry-after', '1').json({
-          error: 'unavailable',
-          message: 'order service unavailable, retry with the same Idempotency-Key',
-        });
-        return;
-      }
-      deps.log.error('request failed', { error: error.message });
-      res.status(500).json({ error: 'internal' });
-    },
+    jsonErrors({
+      log: deps.log,
+      limitBytes: MAX_BODY_BYTES,
+      known: (error, res) => {
+        if (!(error instanceof OrderServiceUnavailableError)) return false;
+        answerUnavailable(res, deps.log, RETRY_MESSAGE, error);
+        return true;
+      },
+    }),
   );
   return app;
 }

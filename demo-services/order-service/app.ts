@@ -6,8 +6,15 @@
 import express, { type Express } from 'express';
 import type pg from 'pg';
 import { ordersCreatedCounter } from '../shared/demoMetrics.ts';
+import { answerUnavailable, jsonErrors, unknownRoute } from '../shared/httpErrors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { IDEMPOTENCY_HEADER, validateOrderRequest } from '../shared/orderRequest.ts';
+import {
+  IDEMPOTENCY_HEADER,
+  MAX_BODY_BYTES,
+  validateIdempotencyKey,
+  validateOrderRequest,
+} from '../shared/orderRequest.ts';
+import { isDatabaseUnavailable } from './databaseErrors.ts';
 import type { OrderCache } from './orderCache.ts';
 import { createOrder, findOrder } from './orderStore.ts';
 
@@ -22,17 +29,23 @@ export interface OrderAppDeps {
   relayConnected: () => boolean;
 }
 
+const NOT_FOUND = { error: 'not_found', field: 'id', message: 'no order with this id' };
+
+const DATABASE_UNAVAILABLE = 'the order store is unavailable, retry with the same Idempotency-Key';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Builds the express app. */
 export function createOrderApp(deps: OrderAppDeps): Express {
   const app = express();
-  app.use(express.json());
+  const json = express.json({ limit: MAX_BODY_BYTES });
 
-  app.post('/orders', async (req, res) => {
-    const key = req.get(IDEMPOTENCY_HEADER);
-    if (!key) {
-      res.status(400).json({ error: 'missing_header', field: 'Idempotency-Key' });
+  // The gateway checked the request already; checked again so nothing unchecked reaches the
+  // database, whoever calls.
+  app.post('/orders', json, async (req, res) => {
+    const key = validateIdempotencyKey(req.get(IDEMPOTENCY_HEADER));
+    if (!key.ok) {
+      res.status(400).json({ error: 'invalid_header', field: 'Idempotency-Key', message: key.message });
       return;
     }
     const validation = validateOrderRequest(req.body);
@@ -40,7 +53,7 @@ export function createOrderApp(deps: OrderAppDeps): Express {
       res.status(400).json({ error: 'invalid_body', field: validation.field, message: validation.message });
       return;
     }
-    const result = await createOrder(deps.pool, key, validation.request, deps.topic);
+    const result = await createOrder(deps.pool, key.key, validation.request, deps.topic);
     if (result.kind === 'key-reused-with-different-body') {
       res.status(422).json({
         error: 'idempotency_key_reused',
@@ -59,7 +72,7 @@ export function createOrderApp(deps: OrderAppDeps): Express {
   app.get('/orders/:id', async (req, res) => {
     const orderId = req.params.id;
     if (!UUID.test(orderId)) {
-      res.status(404).json({ error: 'not_found' });
+      res.status(404).json(NOT_FOUND);
       return;
     }
     const cached = await deps.cache.get(orderId);
@@ -69,7 +82,7 @@ export function createOrderApp(deps: OrderAppDeps): Express {
     }
     const order = await findOrder(deps.pool, orderId);
     if (!order) {
-      res.status(404).json({ error: 'not_found' });
+      res.status(404).json(NOT_FOUND);
       return;
     }
     if (cached.outcome === 'miss') await deps.cache.putIfFinal(order);
@@ -95,9 +108,17 @@ export function createOrderApp(deps: OrderAppDeps): Express {
     res.status(database === 'up' ? 200 : 503).json(body);
   });
 
-  app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    deps.log.error('request failed', { error: error.message });
-    res.status(503).json({ error: 'unavailable', message: error.message });
-  });
+  app.use(unknownRoute);
+  app.use(
+    jsonErrors({
+      log: deps.log,
+      limitBytes: MAX_BODY_BYTES,
+      known: (error, res) => {
+        if (!isDatabaseUnavailable(error)) return false;
+        answerUnavailable(res, deps.log, DATABASE_UNAVAILABLE, error);
+        return true;
+      },
+    }),
+  );
   return app;
 }

@@ -19,10 +19,13 @@ export interface Faults {
 /** No fault. */
 export const HEALTHY: Faults = Object.freeze({ latencyMs: 0, errorRate: 0, timeout: false, down: false });
 
+/** Longest latency that can be injected: past it a demo would only look hung. */
+export const MAX_LATENCY_MS = 60_000;
+
 /** Schema of a partial update of the faults (the admin endpoint's body). */
 export const faultsUpdateSchema = z
   .object({
-    latencyMs: z.number().int().nonnegative(),
+    latencyMs: z.number().int().min(0).max(MAX_LATENCY_MS),
     errorRate: z.number().min(0).max(1),
     timeout: z.boolean(),
     down: z.boolean(),

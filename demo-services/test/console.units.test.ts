@@ -3,12 +3,23 @@ import { consoleConfig } from '../console/config.ts';
 import { confirmationQuestion, parseFaultForm } from '../console/faults.ts';
 import { jaegerTrace, kibanaTraceLogs } from '../console/links.ts';
 import { pageModel } from '../console/model.ts';
+import { parseCount } from '../console/routes/orders.ts';
 import { isSameOrigin } from '../console/sameOrigin.ts';
 import { safeHttpUrl, toFiringAlert } from '../console/sources/alertmanager.ts';
 import { queueDepths } from '../console/sources/prometheus.ts';
 import type { ConsoleState } from '../console/state.ts';
 
 const bases = { grafanaUrl: 'http://g', jaegerUrl: 'http://j', kibanaUrl: 'http://k' };
+
+describe('order forms', () => {
+  it('reads a count of 1 to 50 in plain digits, an absent one as 1, and refuses anything else', () => {
+    expect([undefined, '1', '7', '50'].map(parseCount)).toEqual([1, 1, 7, 50]);
+    expect(['0', '51', ' 3', '0x10', '1e1', '1.5', '', '-1', 'NaN'].map(parseCount)).toEqual(
+      Array(9).fill(undefined),
+    );
+    expect(parseCount(['3', '4'])).toBeUndefined();
+  });
+});
 
 describe('fault forms', () => {
   const killable = ['gateway-1', 'order-service'];
