@@ -5,7 +5,9 @@
 import { defaultConfig } from '../src/config.ts';
 import { seconds } from '../src/promql.ts';
 
-const { thresholds, routing, slo } = defaultConfig;
+const { thresholds, routing, slos } = defaultConfig;
+const [slo] = slos;
+if (!slo) throw new Error('the default configuration has no SLO');
 
 describe('alerting configuration', () => {
   it('pages CircuitBreakerOpen within 2 minutes of opening, with 30s scrapes and 15s evaluations', () => {
@@ -33,6 +35,11 @@ describe('alerting configuration', () => {
       [6, '6h', '30m', 'critical'],
       [1, '3d', '6h', 'warning'],
     ]);
+  });
+
+  it('names no scrape job in any selector, so the rules work whatever the scrape layout', () => {
+    const selectors = [...Object.values(defaultConfig.selectors), ...slos.map((s) => s.requestSelector)];
+    for (const selector of selectors) expect(selector).not.toMatch(/\bjob\b/);
   });
 
   it('repeats the Watchdog heartbeat more often than any other notification', () => {

@@ -4,21 +4,28 @@
  * alerts: nobody consumes them by design.
  */
 import { metrics } from '@faultline/instrumentation';
-import { labelList, num, selector } from '../promql.ts';
+import { groupBy, num, selector } from '../promql.ts';
 import type { AlertsConfig } from '../config.ts';
 import type { AlertRule, Component } from './types.ts';
 
-const QUEUE = labelList(['messaging_system', 'messaging_destination_name']);
-const ON_QUEUE = `on ${QUEUE}`;
+const QUEUE_LABELS = ['messaging_system', 'messaging_destination_name'];
+
+/** `(messaging_system, messaging_destination_name, <grouping labels>)`. */
+function queueBy(config: AlertsConfig): string {
+  return groupBy(QUEUE_LABELS, config.groupingLabels);
+}
 
 /** Sub-expressions shared by the work-queue alerts, one series per queue. */
-function workQueue({ selectors, thresholds }: AlertsConfig) {
+function workQueue(config: AlertsConfig) {
+  const { selectors, thresholds, groupingLabels } = config;
   const queue = [selectors.services, selectors.workQueues];
+  const QUEUE = queueBy(config);
   return {
+    on: `on ${QUEUE}`,
     ready: `max by ${QUEUE} (${selector(metrics.messagingQueueDepth.name, ...queue, 'state="ready"')})`,
     consumers: `max by ${QUEUE} (${selector(metrics.messagingQueueConsumers.name, ...queue)})`,
     consumed: `sum by ${QUEUE} (rate(${selector(metrics.messagingConsumed.name, ...queue)}[${thresholds.queueRateWindow}]))`,
-    lag: `histogram_quantile(${num(thresholds.queueLagQuantile)}, sum by (le, service, messaging_system, messaging_destination_name) (rate(${selector(`${metrics.messagingLag.name}_bucket`, ...queue)}[${thresholds.queueRateWindow}])))`,
+    lag: `histogram_quantile(${num(thresholds.queueLagQuantile)}, sum by ${groupBy(['le', 'service', ...QUEUE_LABELS], groupingLabels)} (rate(${selector(`${metrics.messagingLag.name}_bucket`, ...queue)}[${thresholds.queueRateWindow}])))`,
   };
 }
 
@@ -28,7 +35,7 @@ function queueStalled(config: AlertsConfig): AlertRule {
     alert: 'QueueStalled',
     // `unless` rather than `rate == 0`: a queue whose consumers never received anything has no
     // delivery counter at all, and is just as stalled.
-    expr: `(${q.ready} > 0)\nand ${ON_QUEUE}\n(${q.consumers} > 0)\nunless ${ON_QUEUE}\n(${q.consumed} > 0)`,
+    expr: `(${q.ready} > 0)\nand ${q.on}\n(${q.consumers} > 0)\nunless ${q.on}\n(${q.consumed} > 0)`,
     for: config.thresholds.queueStalledFor,
     labels: { severity: 'critical' },
     annotations: {
@@ -42,7 +49,7 @@ function queueNoConsumers(config: AlertsConfig): AlertRule {
   const q = workQueue(config);
   return {
     alert: 'QueueNoConsumers',
-    expr: `(${q.ready} > 0)\nunless ${ON_QUEUE}\n(${q.consumers} > 0)`,
+    expr: `(${q.ready} > 0)\nunless ${q.on}\n(${q.consumers} > 0)`,
     for: config.thresholds.queueNoConsumersFor,
     labels: { severity: 'critical' },
     annotations: {
@@ -67,7 +74,7 @@ function queueConsumerLagHigh(config: AlertsConfig): AlertRule {
 }
 
 /** Dead-lettering seen by the consumer that rejected the messages: names the service. */
-function deadLetteredByConsumers({ selectors, thresholds }: AlertsConfig): AlertRule {
+function deadLetteredByConsumers({ selectors, thresholds, groupingLabels }: AlertsConfig): AlertRule {
   const deadLettered = selector(
     `${metrics.messagingProcessDuration.name}_count`,
     selectors.services,
@@ -75,7 +82,7 @@ function deadLetteredByConsumers({ selectors, thresholds }: AlertsConfig): Alert
   );
   return {
     alert: 'DeadLetterQueueGrowing',
-    expr: `sum by (service, messaging_system, messaging_destination_name) (increase(${deadLettered}[${thresholds.deadLetterWindow}])) > 0`,
+    expr: `sum by ${groupBy(['service', ...QUEUE_LABELS], groupingLabels)} (increase(${deadLettered}[${thresholds.deadLetterWindow}])) > 0`,
     labels: { severity: 'warning', source: 'consumer' },
     annotations: {
       summary:
@@ -86,7 +93,8 @@ function deadLetteredByConsumers({ selectors, thresholds }: AlertsConfig): Alert
 }
 
 /** Dead-lettering seen by the broker: any dead-letter queue whose depth grows. */
-function deadLetterQueueDepthGrowing({ selectors, thresholds }: AlertsConfig): AlertRule {
+function deadLetterQueueDepthGrowing(config: AlertsConfig): AlertRule {
+  const { selectors, thresholds } = config;
   const depth = selector(
     metrics.messagingQueueDepth.name,
     selectors.services,
@@ -95,7 +103,7 @@ function deadLetterQueueDepthGrowing({ selectors, thresholds }: AlertsConfig): A
   );
   return {
     alert: 'DeadLetterQueueGrowing',
-    expr: `max by ${QUEUE} (delta(${depth}[${thresholds.deadLetterWindow}])) > 0`,
+    expr: `max by ${queueBy(config)} (delta(${depth}[${thresholds.deadLetterWindow}])) > 0`,
     labels: { severity: 'warning', source: 'broker' },
     annotations: {
       summary: 'Dead-letter queue {{ $labels.messaging_destination_name }} is growing.',

@@ -1,10 +1,10 @@
 /**
- * The availability SLO of the order API: error ratios recorded over every window the burn-rate
+ * The availability SLOs (the order API's by default): for each, error ratios recorded over every window the burn-rate
  * tiers need, and multi-window, multi-burn-rate alerts as the Google SRE workbook sets them out.
  */
 import { metrics } from '@faultline/instrumentation';
 import type { AlertsConfig, AvailabilitySlo, BurnRateTier, Duration } from '../config.ts';
-import { num, percent, seconds, selector } from '../promql.ts';
+import { groupBy, num, percent, seconds, selector } from '../promql.ts';
 import type { AlertRule, Component, RecordingRule } from './types.ts';
 
 /** The recording rule name of the error ratio over `window`. */
@@ -15,10 +15,11 @@ export function errorRatioRecord(window: Duration): string {
 /** The recording rule name of the SLO's objective, for dashboards. */
 export const OBJECTIVE_RECORD = 'slo:objective:ratio';
 
-function errorRatio(slo: AvailabilitySlo, window: Duration): RecordingRule {
+function errorRatio(slo: AvailabilitySlo, window: Duration, grouping: readonly string[]): RecordingRule {
   const requests = `${metrics.httpServerDuration.name}_count`;
-  const all = `sum by (service) (rate(${selector(requests, slo.requestSelector)}[${window}]))`;
-  const errors = `sum by (service) (rate(${selector(requests, slo.requestSelector, slo.errorSelector)}[${window}]))`;
+  const by = groupBy(['service'], grouping);
+  const all = `sum by ${by} (rate(${selector(requests, slo.requestSelector)}[${window}]))`;
+  const errors = `sum by ${by} (rate(${selector(requests, slo.requestSelector, slo.errorSelector)}[${window}]))`;
   return {
     record: errorRatioRecord(window),
     // `or 0 * all`: without a single error there is no error series, and the ratio must be 0,
@@ -57,14 +58,14 @@ function assertTierWindowsRecorded(objective: AvailabilitySlo): void {
   }
 }
 
-/** Recording rules of the SLO's error ratios, and its `ErrorBudgetBurnFast`/`Slow` alerts. */
+/** For each SLO, recording rules of its error ratios and its `ErrorBudgetBurnFast`/`Slow` alerts. */
 export const slo: Component = {
   name: 'slo',
   dashboard: 'slo',
-  groups: ({ slo: objective }: AlertsConfig) => {
-    assertTierWindowsRecorded(objective);
-    return [
-      {
+  groups: ({ slos, groupingLabels }: AlertsConfig) =>
+    slos.map((objective) => {
+      assertTierWindowsRecorded(objective);
+      return {
         // One group, recording rules first: rules of a group run in order, so the alerts read
         // the ratios of this evaluation rather than the previous one.
         name: `faultline-slo-${objective.name}`,
@@ -74,10 +75,9 @@ export const slo: Component = {
             expr: `vector(${num(objective.target)})`,
             labels: { slo: objective.name },
           },
-          ...objective.recordedWindows.map((window) => errorRatio(objective, window)),
+          ...objective.recordedWindows.map((window) => errorRatio(objective, window, groupingLabels)),
           ...objective.tiers.map((tier) => burnRateAlert(objective, tier)),
         ],
-      },
-    ];
-  },
+      };
+    }),
 };
