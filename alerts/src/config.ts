@@ -40,6 +40,10 @@ export interface Selectors {
   readonly workQueues: string;
   /** Dead-letter queues: nobody consumes them, they wait for a human. */
   readonly deadLetterQueues: string;
+  /** Added to Alertmanager's own metrics (default none). */
+  readonly alertmanager: string;
+  /** Added to Prometheus's own metrics (default none). */
+  readonly prometheus: string;
 }
 
 /**
@@ -103,6 +107,11 @@ export interface Thresholds {
   readonly telemetryIgnoredDropReasons: readonly string[];
   /** Fill ratio of a Collector exporter queue that counts as saturated. */
   readonly collectorQueueFullRatio: number;
+  /** How long selectors may match nothing before the rules say they are blind. */
+  readonly absentFor: Duration;
+  /** Window and duration of Alertmanager's failed notifications and Prometheus's failed rule evaluations. */
+  readonly selfMonitoringWindow: Duration;
+  readonly selfMonitoringFor: Duration;
 }
 
 /** How long Alertmanager waits before a first notification, between updates, and before repeating. */
@@ -154,6 +163,8 @@ export const defaultConfig: AlertsConfig = {
     // lettering back to the work queue), never by a consumer: not work queues.
     workQueues: 'messaging_destination_name!~".+[.](dlq|retry)"',
     deadLetterQueues: 'messaging_destination_name=~".+[.]dlq"',
+    alertmanager: '',
+    prometheus: '',
   },
   groupingLabels: [],
   thresholds: {
@@ -179,6 +190,9 @@ export const defaultConfig: AlertsConfig = {
     telemetryFor: '5m',
     telemetryIgnoredDropReasons: ['shutdown'],
     collectorQueueFullRatio: 0.8,
+    absentFor: '10m',
+    selfMonitoringWindow: '5m',
+    selfMonitoringFor: '5m',
   },
   slos: [
     {

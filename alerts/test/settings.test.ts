@@ -53,6 +53,26 @@ describe('rules generated from the one config point', () => {
     expect(breaker?.expr).toContain('circuit_breaker_state{namespace="shop", state=~"open|half_open"}');
   });
 
+  it('add the other selectors to the metrics they name, the absent alerts included', () => {
+    const narrowed: AlertsConfig = {
+      ...mine,
+      selectors: {
+        ...mine.selectors,
+        alertmanager: 'namespace="monitoring"',
+        prometheus: 'namespace="monitoring"',
+      },
+    };
+    const all = rules(narrowed);
+    expect(all.find((r) => r.alert === 'FaultlineTargetsAbsent')?.expr).toBe('absent(up{namespace="shop"})');
+    expect(all.find((r) => r.alert === 'FaultlineMetricsAbsent')?.expr).toContain(', namespace="shop"})');
+    expect(all.find((r) => r.alert === 'AlertmanagerNotificationsFailing')?.expr).toContain(
+      'alertmanager_notifications_failed_total{namespace="monitoring"}',
+    );
+    expect(all.find((r) => r.alert === 'PrometheusRuleEvaluationFailures')?.expr).toContain(
+      'prometheus_rule_evaluation_failures_total{namespace="monitoring"}',
+    );
+  });
+
   it('record and alert on each SLO apart', () => {
     const all = rules(mine);
     const groups = [...new Set(all.filter((r) => r.group.startsWith('faultline-slo-')).map((r) => r.group))];
@@ -63,7 +83,9 @@ describe('rules generated from the one config point', () => {
     const orderService = all.filter((r) => r.group === 'faultline-slo-order-service-availability');
     expect(orderService.some((r) => r.expr.includes('service="order-service"'))).toBe(true);
     expect(
-      orderService.filter((r) => r.alert).every((r) => r.expr.includes('slo="order-service-availability"')),
+      orderService
+        .filter((r) => r.alert?.startsWith('ErrorBudgetBurn'))
+        .every((r) => r.expr.includes('slo="order-service-availability"')),
     ).toBe(true);
   });
 });

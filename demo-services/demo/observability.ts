@@ -120,6 +120,7 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
       ...(input.collectorTarget ? { collectorTarget: input.collectorTarget } : {}),
       ruleFiles,
       alertmanagerTarget: `127.0.0.1:${ports.alertmanager}`,
+      prometheusTarget: `127.0.0.1:${ports.prometheus}`,
       interval: '5s',
     }),
   );

@@ -46,6 +46,21 @@ function burnRateAlert(slo: AvailabilitySlo, tier: BurnRateTier): AlertRule {
   };
 }
 
+/** `SloRequestsAbsent`: the SLO's request series is gone, so its burn-rate alerts cannot fire. */
+function requestsAbsent(slo: AvailabilitySlo, absentFor: Duration): AlertRule {
+  const requests = selector(`${metrics.httpServerDuration.name}_count`, slo.requestSelector);
+  return {
+    alert: 'SloRequestsAbsent',
+    expr: `absent(${requests})`,
+    for: absentFor,
+    labels: { severity: 'warning', slo: slo.name },
+    annotations: {
+      summary: `SLO ${slo.name} has no request series to judge.`,
+      description: `For ${absentFor} Prometheus has had no ${requests} series (value {{ $value }} from absent()): the SLO of ${slo.description} cannot be computed and its burn-rate alerts cannot fire. The service is not scraped, or the SLO's request selector is wrong.`,
+    },
+  };
+}
+
 function assertTierWindowsRecorded(objective: AvailabilitySlo): void {
   for (const tier of objective.tiers) {
     for (const window of [tier.longWindow, tier.shortWindow]) {
@@ -62,7 +77,7 @@ function assertTierWindowsRecorded(objective: AvailabilitySlo): void {
 export const slo: Component = {
   name: 'slo',
   dashboard: 'slo',
-  groups: ({ slos, groupingLabels }: AlertsConfig) =>
+  groups: ({ slos, groupingLabels, thresholds }: AlertsConfig) =>
     slos.map((objective) => {
       assertTierWindowsRecorded(objective);
       return {
@@ -77,6 +92,7 @@ export const slo: Component = {
           },
           ...objective.recordedWindows.map((window) => errorRatio(objective, window, groupingLabels)),
           ...objective.tiers.map((tier) => burnRateAlert(objective, tier)),
+          requestsAbsent(objective, thresholds.absentFor),
         ],
       };
     }),
