@@ -28,6 +28,11 @@ export const DASHBOARD_TAG = 'faultline';
 /** Alerts whose runbooks the panels link to: `alerts/runbooks/<AlertName>.md`. */
 export const alertNames = [
   'Watchdog',
+  'FaultlineMetricsAbsent',
+  'FaultlineTargetsAbsent',
+  'AlertmanagerNotificationsFailing',
+  'PrometheusRuleEvaluationFailures',
+  'SloRequestsAbsent',
   'ServiceDown',
   'CircuitBreakerOpen',
   'CircuitBreakerFlapping',

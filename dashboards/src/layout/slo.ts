@@ -4,7 +4,7 @@
  * link here.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboardUids, slos, type DashboardSlo, type DashboardsConfig } from '../config.ts';
+import { dashboardUids, slos, type AlertName, type DashboardSlo, type DashboardsConfig } from '../config.ts';
 import { sloQueries } from '../queries/slo.ts';
 import { baseDashboard } from './base.ts';
 import { row, statPanel, timeSeriesPanel, type Step } from './panels.ts';
@@ -23,7 +23,10 @@ type Builder = ReturnType<typeof baseDashboard>;
 /** The row of one SLO and its panels. */
 function sloRow(builder: Builder, config: DashboardsConfig, slo: DashboardSlo): Builder {
   const q = sloQueries(slo);
-  const burnAlerts = [...new Set(slo.burnRateWindows.map((pair) => pair.alert))];
+  const burnAlerts: AlertName[] = [
+    ...new Set(slo.burnRateWindows.map((pair) => pair.alert)),
+    'SloRequestsAbsent',
+  ];
   const percent = `${(slo.objective * 100).toFixed(1)}%`;
   const tiers = slo.burnRateWindows
     .map((w) => `${w.alert} ${w.long} and ${w.short} > ${w.threshold}`)
