@@ -47,6 +47,27 @@ export interface Selectors {
 }
 
 /**
+ * Where queue depth and consumer counts come from. The broker's own Prometheus endpoint
+ * outlives every consumer (RabbitMQ: scrape `/metrics/detailed?family=queue_coarse_metrics&
+ * family=queue_consumer_count`, or `/metrics/per-object` with `rabbitmq_queue_*` names), so a
+ * queue whose consumers are all dead is still seen, with zero consumers.
+ */
+export interface QueueMetrics {
+  /** Messages ready for delivery, one series per queue. */
+  readonly ready: string;
+  /** Consumers attached, one series per queue. */
+  readonly consumers: string;
+  /** The label naming the queue on those series (`queue` for RabbitMQ). */
+  readonly queueLabel: string;
+  /** The `messaging_system` the alerts carry, as the consumers' own metrics name it. */
+  readonly system: string;
+  /** Matchers added to both (e.g. `vhost="/"`); none by default. */
+  readonly selector: string;
+  /** Suffix a work queue's dead-letter queue has (`orders.created` → `orders.created.dlq`). */
+  readonly deadLetterSuffix: string;
+}
+
+/**
  * One multi-window burn-rate tier of the Google SRE workbook: the alert fires when the error
  * ratio over both windows exceeds `burnRate` times the error budget.
  */
@@ -139,6 +160,7 @@ export interface AlertsConfig {
    * `cluster`), so one Prometheus watching several deployments alerts on each apart.
    */
   readonly groupingLabels: readonly string[];
+  readonly queueMetrics: QueueMetrics;
   readonly thresholds: Thresholds;
   /** The availability SLOs; each gets its own recording rules and burn-rate alerts. */
   readonly slos: readonly AvailabilitySlo[];
@@ -167,6 +189,14 @@ export const defaultConfig: AlertsConfig = {
     prometheus: '',
   },
   groupingLabels: [],
+  queueMetrics: {
+    ready: 'rabbitmq_detailed_queue_messages_ready',
+    consumers: 'rabbitmq_detailed_queue_consumers',
+    queueLabel: 'queue',
+    system: 'rabbitmq',
+    selector: '',
+    deadLetterSuffix: '.dlq',
+  },
   thresholds: {
     serviceDownFor: '2m',
     // Worst case from opening to the page: 30s (scrape) + 15s (evaluation) + 30s (for)

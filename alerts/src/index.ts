@@ -11,6 +11,7 @@ export {
   type DashboardUids,
   type Duration,
   type NotificationTimings,
+  type QueueMetrics,
   type Routing,
   type Selectors,
   type Thresholds,

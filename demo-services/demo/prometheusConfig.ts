@@ -46,6 +46,10 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
   if (input.rabbitmqTarget) {
     lines.push(
       '  - job_name: rabbitmq',
+      // Per-queue depth and consumer counts from the broker itself: they outlive the consumers,
+      // so the queue alerts still see a queue whose consumers are all dead.
+      '    metrics_path: /metrics/detailed',
+      '    params: { family: [queue_coarse_metrics, queue_consumer_count] }',
       `    static_configs: [{ targets: ${list([input.rabbitmqTarget])} }]`,
     );
   }

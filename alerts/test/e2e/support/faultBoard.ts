@@ -37,6 +37,8 @@ export interface FaultBoard {
 const RABBITMQ = { messaging_system: 'rabbitmq' } as const;
 /** Queues of the worker service, one per queue fault. */
 export const QUEUES = { noConsumer: 'jobs.idle', lag: 'jobs.slow', deadLetters: 'jobs.poison' } as const;
+/** The broker's own endpoint, scraped like any target. */
+export const BROKER_SERVICE = 'rabbitmq';
 /** The service that is stopped for `target-down`. */
 export const DOWN_SERVICE = 'inventory-service';
 
@@ -74,9 +76,6 @@ function tickWorker(r: MetricsRegistry, faulty: boolean): void {
   const queue = (name: string) => ({ ...RABBITMQ, messaging_destination_name: name });
   for (const name of Object.values(QUEUES)) {
     const idle = faulty && name === QUEUES.noConsumer;
-    r.gauge('messagingQueueDepth').set({ ...queue(name), state: 'ready' }, idle ? 25 : 0);
-    r.gauge('messagingQueueDepth').set({ ...queue(name), state: 'unacked' }, 0);
-    r.gauge('messagingQueueConsumers').set(queue(name), idle ? 0 : 1);
     if (idle) continue;
     r.counter('messagingConsumed').inc(queue(name), 2);
     const lag = faulty && name === QUEUES.lag ? 200 : 0.05;
@@ -91,13 +90,31 @@ function tickInventory(r: MetricsRegistry): void {
   r.counter('telemetryExported').inc({ signal: 'logs' }, 3);
 }
 
-async function serve(registry: MetricsRegistry): Promise<http.Server> {
+/**
+ * What RabbitMQ's `/metrics/detailed?family=queue_coarse_metrics&family=queue_consumer_count`
+ * answers for the worker's queues: the broker's view, which does not depend on the consumers.
+ */
+function brokerExposition(faulty: boolean): string {
+  const lines = ['# TYPE rabbitmq_detailed_queue_messages_ready gauge'];
+  for (const name of Object.values(QUEUES)) {
+    const idle = faulty && name === QUEUES.noConsumer;
+    lines.push(`rabbitmq_detailed_queue_messages_ready{vhost="/",queue="${name}"} ${idle ? 25 : 0}`);
+  }
+  lines.push('# TYPE rabbitmq_detailed_queue_consumers gauge');
+  for (const name of Object.values(QUEUES)) {
+    const idle = faulty && name === QUEUES.noConsumer;
+    lines.push(`rabbitmq_detailed_queue_consumers{vhost="/",queue="${name}"} ${idle ? 0 : 1}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function serve(render: () => Promise<string>): Promise<http.Server> {
   const server = http.createServer((request, response) => {
-    if (request.url !== '/metrics') {
+    if (!request.url?.startsWith('/metrics')) {
       response.writeHead(404).end();
       return;
     }
-    registry.render('prometheus').then(
+    render().then(
       (body) => response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(body),
       (error: unknown) => response.writeHead(500).end(String(error)),
     );
@@ -131,10 +148,13 @@ export async function startFaultBoard(tickMs = 250): Promise<FaultBoard> {
   };
   tick();
   const timer = setInterval(tick, tickMs);
-  const entries = Object.values(r);
-  const servers = await Promise.all(entries.map(serve));
+  const renders = [
+    ...Object.values(r).map((registry) => () => registry.render('prometheus')),
+    () => Promise.resolve(brokerExposition(faulty)),
+  ];
+  const servers = await Promise.all(renders.map(serve));
   const instances = servers.map((server, i) => ({
-    service: ['gateway', 'payment-service', 'order-service', 'worker', DOWN_SERVICE][i] ?? '',
+    service: ['gateway', 'payment-service', 'order-service', 'worker', DOWN_SERVICE, BROKER_SERVICE][i] ?? '',
     address: `127.0.0.1:${(server.address() as net.AddressInfo).port}`,
   }));
   const down = servers[4];
