@@ -26,6 +26,6 @@ export {
 } from './alertmanager.ts';
 export { renderGeneratedFiles } from './generated.ts';
 export { components } from './rules/index.ts';
-export { errorRatioRecord, OBJECTIVE_RECORD } from './rules/slo.ts';
+export { errorRatioRecord, errorsRecord, requestsRecord, OBJECTIVE_RECORD } from './rules/slo.ts';
 export { collectorLossCounters, collectorQueueGauges } from './rules/telemetryPipeline.ts';
 export type { AlertRule, Component, RecordingRule, Rule, RuleGroup, Severity } from './rules/types.ts';

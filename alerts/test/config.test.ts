@@ -28,11 +28,12 @@ describe('alerting configuration', () => {
     }
   });
 
-  it('uses the Google SRE workbook tiers: 14.4x 1h/5m and 6x 6h/30m page, 1x 3d/6h tickets', () => {
+  it('uses the four tiers of the SRE workbook as sloth ships them: 14.4x 1h/5m and 6x 6h/30m page, 3x 1d/2h and 1x 3d/6h ticket', () => {
     const tiers = slo.tiers.map((t) => [t.burnRate, t.longWindow, t.shortWindow, t.severity]);
     expect(tiers).toEqual([
       [14.4, '1h', '5m', 'critical'],
       [6, '6h', '30m', 'critical'],
+      [3, '1d', '2h', 'warning'],
       [1, '3d', '6h', 'warning'],
     ]);
   });

@@ -33,6 +33,7 @@ export const alertNames = [
   'AlertmanagerNotificationsFailing',
   'PrometheusRuleEvaluationFailures',
   'SloRequestsAbsent',
+  'SloNoTraffic',
   'ServiceDown',
   'CircuitBreakerOpen',
   'CircuitBreakerFlapping',

@@ -26,6 +26,7 @@ function sloRow(builder: Builder, config: DashboardsConfig, slo: DashboardSlo): 
   const burnAlerts: AlertName[] = [
     ...new Set(slo.burnRateWindows.map((pair) => pair.alert)),
     'SloRequestsAbsent',
+    'SloNoTraffic',
   ];
   const percent = `${(slo.objective * 100).toFixed(1)}%`;
   const tiers = slo.burnRateWindows
