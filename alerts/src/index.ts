@@ -23,6 +23,7 @@ export {
   defaultAlertmanagerOptions,
   receivers,
   type AlertmanagerOptions,
+  type WarningReceiver,
 } from './alertmanager.ts';
 export { renderGeneratedFiles } from './generated.ts';
 export { components } from './rules/index.ts';
