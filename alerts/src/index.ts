@@ -11,6 +11,7 @@ export {
   type DashboardUids,
   type Duration,
   type NotificationTimings,
+  type QueueMetrics,
   type Routing,
   type Selectors,
   type Thresholds,
@@ -22,9 +23,10 @@ export {
   defaultAlertmanagerOptions,
   receivers,
   type AlertmanagerOptions,
+  type WarningReceiver,
 } from './alertmanager.ts';
 export { renderGeneratedFiles } from './generated.ts';
 export { components } from './rules/index.ts';
-export { errorRatioRecord, OBJECTIVE_RECORD } from './rules/slo.ts';
+export { errorRatioRecord, errorsRecord, requestsRecord, OBJECTIVE_RECORD } from './rules/slo.ts';
 export { collectorLossCounters, collectorQueueGauges } from './rules/telemetryPipeline.ts';
 export type { AlertRule, Component, RecordingRule, Rule, RuleGroup, Severity } from './rules/types.ts';

@@ -13,6 +13,14 @@ export function labelList(labels: readonly string[]): string {
   return `(${labels.join(', ')})`;
 }
 
+/**
+ * The `by (...)` list of an aggregation: the labels a rule needs, then the configured grouping
+ * labels (`namespace`, `cluster`...) so they reach routing and inhibition. Duplicates dropped.
+ */
+export function groupBy(labels: readonly string[], grouping: readonly string[]): string {
+  return labelList([...new Set([...labels, ...grouping])]);
+}
+
 /** A regex alternation matching exactly the given label values: `"a|b"`. */
 export function anyOf(values: readonly string[]): string {
   return `"${values.join('|')}"`;

@@ -10,7 +10,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { amtoolPath } from '../../backends/index.ts';
-import { receivers, renderAlertmanagerConfig } from '../src/alertmanager.ts';
+import { alertmanagerConfig, receivers, renderAlertmanagerConfig } from '../src/alertmanager.ts';
 import { defaultConfig, type AlertsConfig } from '../src/config.ts';
 import {
   makeAlertmanagerDir,
@@ -66,6 +66,50 @@ describe('alerts/alertmanager.yml with amtool', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('ships no placeholder URL: every destination but PagerDuty itself is a file to mount', () => {
+    const text = readFileSync(committedConfig, 'utf8');
+    expect(text).not.toMatch(/\burl: https?:/);
+    expect(text).toMatch(/url_file: \/etc\/alertmanager\/secrets\/warning-webhook-url/);
+    expect(text).toMatch(/url_file: \/etc\/alertmanager\/secrets\/heartbeat-url/);
+  });
+
+  it.each([
+    ['a Slack channel', { kind: 'slack', apiUrlFile: '/etc/am/slack-url', channel: '#ops' }, 'slack_configs'],
+    [
+      'email',
+      { kind: 'email', to: 'ops@example.org', from: 'am@example.org', smarthost: 'smtp.example.org:587' },
+      'email_configs',
+    ],
+    ['a webhook by URL', { kind: 'webhook', url: 'https://hooks.example.org/faultline' }, 'webhook_configs'],
+  ] as const)(
+    'sends warnings to %s when configured so, and amtool accepts it',
+    async (_what, warning, key) => {
+      const config = alertmanagerConfig({
+        routingKeyFile: '/etc/am/key',
+        heartbeatUrl: 'https://hc.example.org/ping/x',
+        warning,
+      });
+      const receiversList = config.receivers as Array<Record<string, unknown>>;
+      const warnings = receiversList.find((r) => r.name === receivers.warning);
+      expect(Object.keys(warnings ?? {})).toEqual(['name', key]);
+      const dir = await makeAlertmanagerDir();
+      try {
+        const file = join(dir, 'alertmanager.yml');
+        await writeFile(
+          file,
+          renderAlertmanagerConfig({
+            routingKeyFile: '/etc/am/key',
+            heartbeatUrl: 'https://hc.example.org/ping/x',
+            warning,
+          }),
+        );
+        await expect(amtool('check-config', file)).resolves.toMatch(/SUCCESS/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('holds no PagerDuty key, only the path of the file holding it', () => {
     const text = readFileSync(committedConfig, 'utf8');
@@ -355,6 +399,51 @@ describe('alerts/alertmanager.yml in a real Alertmanager', () => {
     expect(
       await statusOf({ alertname: 'QueueNoConsumers', messaging_destination_name: 'inhibit.queue' }),
     ).toEqual({ state: 'active', inhibited: false });
+  });
+
+  it("does not let a dead replica silence its service's SLO page, and lets a critical hold back the same alert's warning", async () => {
+    await am.post([
+      {
+        labels: {
+          alertname: 'ServiceDown',
+          severity: 'critical',
+          service: 'inhibit-d',
+          instance: 'inhibit-d-1:9464',
+          job: 'faultline-services',
+        },
+      },
+      {
+        labels: {
+          alertname: 'ErrorBudgetBurnFast',
+          severity: 'critical',
+          slo: 'inhibit-d-slo',
+          service: 'inhibit-d',
+          long_window: '1h',
+          short_window: '5m',
+        },
+      },
+      // The same alert at both severities (a paging tier and a ticket tier of one cause).
+      { labels: { alertname: 'DiskFilling', severity: 'critical', service: 'inhibit-e' } },
+      { labels: { alertname: 'DiskFilling', severity: 'warning', service: 'inhibit-e' } },
+      { labels: { alertname: 'DiskFilling', severity: 'warning', service: 'inhibit-f' } },
+    ]);
+    await pollUntil('the inhibition to apply', async () =>
+      (await statusOf({ alertname: 'DiskFilling', severity: 'warning', service: 'inhibit-e' })).inhibited
+        ? true
+        : undefined,
+    );
+    expect(await statusOf({ alertname: 'ErrorBudgetBurnFast', slo: 'inhibit-d-slo' })).toEqual({
+      state: 'active',
+      inhibited: false,
+    });
+    expect(await statusOf({ alertname: 'DiskFilling', severity: 'critical', service: 'inhibit-e' })).toEqual({
+      state: 'active',
+      inhibited: false,
+    });
+    expect(await statusOf({ alertname: 'DiskFilling', severity: 'warning', service: 'inhibit-f' })).toEqual({
+      state: 'active',
+      inhibited: false,
+    });
   });
 
   it('holds back CircuitBreakerFlapping of a breaker held open, and the slow burn while the fast one pages', async () => {

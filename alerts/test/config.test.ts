@@ -5,7 +5,9 @@
 import { defaultConfig } from '../src/config.ts';
 import { seconds } from '../src/promql.ts';
 
-const { thresholds, routing, slo } = defaultConfig;
+const { thresholds, routing, slos } = defaultConfig;
+const [slo] = slos;
+if (!slo) throw new Error('the default configuration has no SLO');
 
 describe('alerting configuration', () => {
   it('pages CircuitBreakerOpen within 2 minutes of opening, with 30s scrapes and 15s evaluations', () => {
@@ -26,13 +28,19 @@ describe('alerting configuration', () => {
     }
   });
 
-  it('uses the Google SRE workbook tiers: 14.4x 1h/5m and 6x 6h/30m page, 1x 3d/6h tickets', () => {
+  it('uses the four tiers of the SRE workbook as sloth ships them: 14.4x 1h/5m and 6x 6h/30m page, 3x 1d/2h and 1x 3d/6h ticket', () => {
     const tiers = slo.tiers.map((t) => [t.burnRate, t.longWindow, t.shortWindow, t.severity]);
     expect(tiers).toEqual([
       [14.4, '1h', '5m', 'critical'],
       [6, '6h', '30m', 'critical'],
+      [3, '1d', '2h', 'warning'],
       [1, '3d', '6h', 'warning'],
     ]);
+  });
+
+  it('names no scrape job in any selector, so the rules work whatever the scrape layout', () => {
+    const selectors = [...Object.values(defaultConfig.selectors), ...slos.map((s) => s.requestSelector)];
+    for (const selector of selectors) expect(selector).not.toMatch(/\bjob\b/);
   });
 
   it('repeats the Watchdog heartbeat more often than any other notification', () => {

@@ -8,9 +8,8 @@
  * FIXTURE_TICK_MS (default 1000), FIXTURE_FAULT_PERIOD and FIXTURE_FAULT_TICKS (in ticks,
  * default 600 and 180: a 3-minute provider outage every 10 minutes), SCRAPE_INTERVAL (5s).
  */
-import { prometheusJobs } from '../src/config.ts';
 import { startFixtureServices } from '../test/support/fixtureServices.ts';
-import { startPrometheus } from '../test/support/prometheus.ts';
+import { startPrometheus, FIXTURE_JOB } from '../test/support/prometheus.ts';
 
 const number = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
@@ -20,7 +19,7 @@ const fixture = await startFixtureServices({
   faultTicks: number('FIXTURE_FAULT_TICKS', 180),
 });
 const prometheus = await startPrometheus(
-  [{ job: prometheusJobs.services, targets: fixture.targets }],
+  [{ job: FIXTURE_JOB, targets: fixture.targets }],
   process.env.SCRAPE_INTERVAL ?? '5s',
 );
 console.log(`PROMETHEUS_URL=${prometheus.url}`);

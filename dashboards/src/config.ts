@@ -1,8 +1,13 @@
 /**
- * The one config point of the dashboards (the mixin's `config.libsonnet`): fixed identifiers
- * other assets link to (datasource and dashboard UIDs, alert names, Prometheus jobs), the SLO,
- * and the few settings read from the environment, parsed here and nowhere else.
+ * The dashboards' side of the one config point: selectors, SLOs, dashboard UIDs and link bases
+ * come from `@faultline/alerts`' config module (the mixin's `config.libsonnet`), which the alert
+ * rules read too, so nothing here is a second copy to keep equal. Only what is the dashboards'
+ * own (datasource UIDs, the tag, the settings read from the environment) is defined here.
  */
+import { defaultConfig, type AlertsConfig, type AvailabilitySlo } from '@faultline/alerts';
+
+/** The shared monitoring configuration both generators read. */
+export const monitoring: AlertsConfig = defaultConfig;
 
 /** Datasource UIDs, fixed so dashboards, provisioning and alert links agree without lookups. */
 export const datasourceUids = {
@@ -11,14 +16,8 @@ export const datasourceUids = {
   elasticsearch: 'elasticsearch',
 } as const;
 
-/** Dashboard UIDs; alert rules link to `<grafana>/d/<uid>`, so these never change. */
-export const dashboardUids = {
-  serviceOverview: 'faultline-service-overview',
-  faultTolerance: 'faultline-fault-tolerance',
-  queues: 'faultline-queues',
-  slo: 'faultline-slo',
-  telemetryPipeline: 'faultline-telemetry-pipeline',
-} as const;
+/** Dashboard UIDs (the shared config's); alert rules link to `<grafana>/d/<uid>`. */
+export const dashboardUids = monitoring.dashboards;
 
 /** A dashboard's key in {@link dashboardUids}. */
 export type DashboardKey = keyof typeof dashboardUids;
@@ -26,16 +25,15 @@ export type DashboardKey = keyof typeof dashboardUids;
 /** Tag on every Faultline dashboard; the dashboards' link bar lists dashboards by it. */
 export const DASHBOARD_TAG = 'faultline';
 
-/** Prometheus scrape jobs of a Faultline deployment. */
-export const prometheusJobs = {
-  services: 'faultline-services',
-  rabbitmq: 'rabbitmq',
-  otelCollector: 'otel-collector',
-} as const;
-
 /** Alerts whose runbooks the panels link to: `alerts/runbooks/<AlertName>.md`. */
 export const alertNames = [
   'Watchdog',
+  'FaultlineMetricsAbsent',
+  'FaultlineTargetsAbsent',
+  'AlertmanagerNotificationsFailing',
+  'PrometheusRuleEvaluationFailures',
+  'SloRequestsAbsent',
+  'SloNoTraffic',
   'ServiceDown',
   'CircuitBreakerOpen',
   'CircuitBreakerFlapping',
@@ -61,33 +59,43 @@ export interface BurnRateWindow {
   readonly alert: AlertName;
 }
 
-/**
- * The Orders API availability SLO: the share of gateway requests on the `/api/orders` routes
- * that did not answer 5xx, over 30 days, with the burn-rate tiers of the alert rules. The
- * alerts package encodes the same numbers; a test keeps the two equal.
- */
-export const ordersApiSlo = {
-  name: 'Orders API availability',
-  job: prometheusJobs.services,
-  service: 'gateway',
-  routeRegex: '/api/orders(/.*)?',
-  errorStatusRegex: '5..',
-  objective: 0.999,
-  window: '30d',
-  burnRateWindows: [
-    { long: '1h', short: '5m', threshold: 14.4, alert: 'ErrorBudgetBurnFast' },
-    { long: '6h', short: '30m', threshold: 6, alert: 'ErrorBudgetBurnFast' },
-    { long: '3d', short: '6h', threshold: 1, alert: 'ErrorBudgetBurnSlow' },
-  ] satisfies readonly BurnRateWindow[],
-} as const;
+/** An SLO as the SLO dashboard shows it, derived from the shared config's. */
+export interface DashboardSlo {
+  readonly name: string;
+  readonly description: string;
+  /** The service named by the request selector's `service="..."`, for links; '' when none. */
+  readonly service: string;
+  readonly requestSelector: string;
+  readonly errorSelector: string;
+  readonly objective: number;
+  readonly window: string;
+  readonly burnRateWindows: readonly BurnRateWindow[];
+}
 
-/** Queue naming: dead-letter queues are the work queue's name with `.dlq` appended. */
-export const queueNaming = {
-  deadLetterRegex: '.+[.]dlq',
-} as const;
+/** The dashboard's view of one shared SLO: the tiers' alert names as the rules name them. */
+export function dashboardSlo(slo: AvailabilitySlo): DashboardSlo {
+  return {
+    name: slo.name,
+    description: slo.description,
+    service: /(?:^|[\s,])service="([^"]*)"/.exec(slo.requestSelector)?.[1] ?? '',
+    requestSelector: slo.requestSelector,
+    errorSelector: slo.errorSelector,
+    objective: slo.target,
+    window: slo.period,
+    burnRateWindows: slo.tiers.map((tier) => ({
+      long: tier.longWindow,
+      short: tier.shortWindow,
+      threshold: tier.burnRate,
+      alert: tier.severity === 'critical' ? 'ErrorBudgetBurnFast' : 'ErrorBudgetBurnSlow',
+    })),
+  };
+}
+
+/** The SLOs of the shared config, as the SLO dashboard shows them (one row each). */
+export const slos: readonly DashboardSlo[] = monitoring.slos.map(dashboardSlo);
 
 /** Where runbook links point unless `FAULTLINE_RUNBOOK_BASE_URL` says otherwise. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/faultline/faultline/blob/main/alerts/runbooks';
+export const DEFAULT_RUNBOOK_BASE_URL = monitoring.runbookBaseUrl;
 
 /** Settings of the dashboard generator. */
 export interface DashboardsConfig {

@@ -1,5 +1,5 @@
 import { metrics } from './catalogue.ts';
-import { eq, orZero, quantile, re, series, serviceMatcher, up } from './promql.ts';
+import { eq, orZero, parseMatchers, quantile, re, series, serviceMatcher, up } from './promql.ts';
 
 describe('series', () => {
   it('renders a catalogue metric with escaped matchers', () => {
@@ -47,5 +47,23 @@ describe('orZero and up', () => {
   it('lets up match target labels only', () => {
     expect(up([eq('job', 'x')])).toBe('up{job="x"}');
     expect(() => up([eq('service', 'x')])).toThrow(/target labels/);
+  });
+});
+
+describe('parseMatchers', () => {
+  it('reads the shared config selector settings, commas and escapes inside values included', () => {
+    expect(parseMatchers('')).toEqual([]);
+    expect(parseMatchers('service="gateway", http_route=~"/api/orders(/.*)?"')).toEqual([
+      { label: 'service', op: '=', value: 'gateway' },
+      { label: 'http_route', op: '=~', value: '/api/orders(/.*)?' },
+    ]);
+    expect(parseMatchers('a!~"x,y", b!="say \\"hi\\""')).toEqual([
+      { label: 'a', op: '!~', value: 'x,y' },
+      { label: 'b', op: '!=', value: 'say "hi"' },
+    ]);
+  });
+
+  it('names the part it cannot read', () => {
+    expect(() => parseMatchers('job=faultline')).toThrow('Cannot read the label matcher "job=faultline"');
   });
 });

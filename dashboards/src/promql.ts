@@ -5,6 +5,7 @@
  * of producing a panel that is silently empty.
  */
 import { SERVICE_LABEL, type MetricDefinition } from './catalogue.ts';
+import { monitoring } from './config.ts';
 
 /** Grafana's rate window macro: at least four scrape intervals, adapted to the zoom level. */
 export const RATE_INTERVAL = '$__rate_interval';
@@ -42,6 +43,34 @@ export const serviceMatcher = byVariable(SERVICE_LABEL, 'service');
 
 /** The series of a histogram a selector reads. */
 export type HistogramPart = 'bucket' | 'count' | 'sum';
+
+const MATCHER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
+
+/**
+ * Reads a selector setting of the shared config (`a="x", b=~"y"`, empty for none) into
+ * matchers. Throws naming the part it cannot read.
+ */
+export function parseMatchers(text: string): Matcher[] {
+  const parts = text.match(/(?:[^,"]|"(?:[^"\\]|\\.)*")+/g) ?? [];
+  return parts
+    .filter((part) => part.trim() !== '')
+    .map((part) => {
+      const match = MATCHER.exec(part);
+      if (!match)
+        throw new Error(`Cannot read the label matcher ${JSON.stringify(part.trim())} of "${text}"`);
+      return {
+        label: match[1] ?? '',
+        op: match[2] as MatchOp,
+        value: (match[3] ?? '').replace(/\\(.)/g, '$1'),
+      };
+    });
+}
+
+/**
+ * The matchers of the shared config's `selectors.services`, added to every catalogue series
+ * (none by default: Faultline's series are found by name, whatever job scrapes them).
+ */
+const scope: readonly Matcher[] = parseMatchers(monitoring.selectors.services);
 
 /** PromQL string literal escaping (Go rules): backslashes and double quotes. */
 function quote(value: string): string {
@@ -93,7 +122,7 @@ export function series(
   }
   for (const matcher of matchers) checkMatcher(def, matcher, part);
   const name = part ? `${def.name}_${part}` : def.name;
-  const body = matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ');
+  const body = [...scope, ...matchers].map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ');
   return body ? `${name}{${body}}` : name;
 }
 
@@ -154,6 +183,14 @@ export function ratio(numerator: string, denominator: string): string {
 export function orZero(expr: string, shape: string, on?: readonly string[]): string {
   const matching = on ? ` on (${on.join(', ')})` : '';
   return `((${expr}) or${matching} (${shape}) * 0)`;
+}
+
+/** The `up` series of the targets the shared config's `selectors.targets` selects (default all). */
+export function targetsUp(): string {
+  const matchers = parseMatchers(monitoring.selectors.targets);
+  return matchers.length === 0
+    ? 'up'
+    : `up{${matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ')}}`;
 }
 
 /**

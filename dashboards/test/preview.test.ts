@@ -1,14 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { dashboardUids, loadDashboardsConfig, prometheusJobs } from '../src/config.ts';
+import { dashboardUids, loadDashboardsConfig } from '../src/config.ts';
 import type { DashboardJson } from '../src/model.ts';
 import { PREVIEW_WIDTH } from '../src/preview/canvas.ts';
 import { renderPreviews } from '../src/preview/renderPreviews.ts';
 import { renderDashboards } from '../src/render.ts';
 import { describeFailures, verifyDashboardsAgainst } from '../src/verify.ts';
 import { startFixtureServices, type FixtureServices } from './support/fixtureServices.ts';
-import { startPrometheus, waitFor, type RunningPrometheus } from './support/prometheus.ts';
+import { startPrometheus, waitFor, type RunningPrometheus, FIXTURE_JOB } from './support/prometheus.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -24,7 +24,7 @@ describe('renderPreviews from a Prometheus scraping the fixture services', () =>
 
   beforeAll(async () => {
     fixture = await startFixtureServices();
-    prometheus = await startPrometheus([{ job: prometheusJobs.services, targets: fixture.targets }]);
+    prometheus = await startPrometheus([{ job: FIXTURE_JOB, targets: fixture.targets }]);
     outDir = await mkdtemp(path.join(os.tmpdir(), 'faultline-dashboards-preview-'));
     await waitFor(
       'every panel to have data',

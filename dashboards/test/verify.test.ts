@@ -1,10 +1,9 @@
-import { prometheusJobs } from '../src/config.ts';
 import type { DashboardJson } from '../src/model.ts';
 import { loadDashboardsConfig } from '../src/config.ts';
 import { renderDashboards } from '../src/render.ts';
 import { describeFailures, verifyDashboardsAgainst, type VerificationReport } from '../src/verify.ts';
 import { startFixtureServices, type FixtureServices } from './support/fixtureServices.ts';
-import { startPrometheus, waitFor, type RunningPrometheus } from './support/prometheus.ts';
+import { startPrometheus, waitFor, type RunningPrometheus, FIXTURE_JOB } from './support/prometheus.ts';
 
 /** One dashboard with one panel running `expr`, to see how verification judges it. */
 function dashboardWith(expr: string): DashboardJson {
@@ -22,7 +21,7 @@ describe('verifyDashboardsAgainst a Prometheus scraping the fixture services', (
 
   beforeAll(async () => {
     fixture = await startFixtureServices();
-    prometheus = await startPrometheus([{ job: prometheusJobs.services, targets: fixture.targets }]);
+    prometheus = await startPrometheus([{ job: FIXTURE_JOB, targets: fixture.targets }]);
   });
 
   afterAll(async () => {

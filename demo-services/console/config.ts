@@ -31,6 +31,11 @@ export interface ConsoleConfig {
   elasticsearchUrl?: string;
   /** Runbooks live at `<runbookBaseUrl>/<AlertName>.md` (used when an alert has no runbook_url). */
   runbookBaseUrl: string;
+  /**
+   * The local PagerDuty sink (`PAGER_SINK_URL`): when set, the console lists the pages it
+   * accepted (trigger, resolve, dedup key) beside Alertmanager's view.
+   */
+  pagerSinkUrl?: string;
   /** The Alertmanager receiver that pages: alerts routed to it "would have paged". */
   pagingReceiver: string;
   /** Fault controls are shown and accepted only in demo mode. */
@@ -56,6 +61,7 @@ const schema = z.object({
   KIBANA_URL: url('http://localhost:5601'),
   JAEGER_QUERY_URL: z.string().url().optional(),
   ELASTICSEARCH_URL: z.string().url().optional(),
+  PAGER_SINK_URL: z.string().url().optional(),
   RUNBOOK_BASE_URL: url(defaultConfig.runbookBaseUrl),
   PAGING_RECEIVER: z.string().min(1).default(receivers.pager),
   DEMO_MODE: z
@@ -83,6 +89,7 @@ export function consoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConf
     kibanaUrl: raw.KIBANA_URL,
     ...(raw.JAEGER_QUERY_URL ? { jaegerQueryUrl: raw.JAEGER_QUERY_URL.replace(/\/+$/, '') } : {}),
     ...(raw.ELASTICSEARCH_URL ? { elasticsearchUrl: raw.ELASTICSEARCH_URL.replace(/\/+$/, '') } : {}),
+    ...(raw.PAGER_SINK_URL ? { pagerSinkUrl: raw.PAGER_SINK_URL.replace(/\/+$/, '') } : {}),
     runbookBaseUrl: raw.RUNBOOK_BASE_URL,
     pagingReceiver: raw.PAGING_RECEIVER,
     demoMode: raw.DEMO_MODE,

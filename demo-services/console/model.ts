@@ -97,6 +97,8 @@ export interface PageModel {
   readonly deadLetters: number;
   readonly alerts: SectionView<AlertRow>;
   readonly paged: readonly AlertRow[];
+  /** Pages the pager accepted, newest first; undefined when no pager sink is configured. */
+  readonly delivered: SectionView<DeliveredRow> | undefined;
   readonly links: { dashboards: readonly Link[]; jaeger: string; kibana: string };
 }
 
@@ -104,6 +106,17 @@ export interface PageModel {
 export interface SectionView<T> {
   readonly rows: readonly T[];
   readonly error: string | undefined;
+}
+
+/** A page the pager accepted. */
+export interface DeliveredRow {
+  readonly alertname: string;
+  readonly action: string;
+  readonly dedupKey: string;
+  readonly service: string;
+  readonly severity: string;
+  readonly summary: string;
+  readonly at: string;
 }
 
 /** An alert row. */
@@ -241,6 +254,17 @@ export function pageModel(state: ConsoleState, bases: LinkBases): PageModel {
     deadLetters: queues.rows.filter((q) => q.deadLetter).reduce((sum, q) => sum + q.ready + q.unacked, 0),
     alerts,
     paged: alerts.rows.filter((a) => a.paged),
+    delivered: state.pages
+      ? view(state.pages, (p) => ({
+          alertname: p.alertname,
+          action: p.action,
+          dedupKey: p.dedupKey,
+          service: p.service,
+          severity: p.severity,
+          summary: p.summary,
+          at: time(p.receivedAt),
+        }))
+      : undefined,
     links: {
       dashboards: grafanaDashboards(bases),
       jaeger: jaegerSearch(bases),

@@ -15,6 +15,7 @@ import { pageRoutes } from './routes/page.ts';
 import { redirectWith } from './routes/redirect.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { AlertmanagerSource } from './sources/alertmanager.ts';
+import { PagerSinkSource } from './sources/pagerSink.ts';
 import { PrometheusSource } from './sources/prometheus.ts';
 import type { StateSources } from './state.ts';
 import { Views } from './views.ts';
@@ -113,6 +114,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
       runbookBaseUrl: config.runbookBaseUrl,
     }),
     chaos: options.chaos,
+    ...(config.pagerSinkUrl ? { pager: new PagerSinkSource({ baseUrl: config.pagerSinkUrl }) } : {}),
   });
   const server = await listen(app, config.port, config.host);
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

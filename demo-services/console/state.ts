@@ -6,6 +6,7 @@ import { describeError } from './errors.ts';
 import type { ChaosControl, Fault } from './faults.ts';
 import type { ConsoleOrders, PlacedOrder } from './orders.ts';
 import type { AlertmanagerSource, FiringAlert } from './sources/alertmanager.ts';
+import type { DeliveredPage, PagerSinkSource } from './sources/pagerSink.ts';
 import type { BreakerStatus, InstanceHealth, PrometheusSource, QueueDepth } from './sources/prometheus.ts';
 
 /** A section's data, or why it could not be read. */
@@ -30,6 +31,8 @@ export interface ConsoleState {
   readonly breakers: Section<BreakerStatus[]>;
   readonly queues: Section<QueueDepth[]>;
   readonly alerts: Section<FiringAlert[]>;
+  /** Pages the pager accepted; undefined when no pager sink is configured. */
+  readonly pages?: Section<DeliveredPage[]>;
 }
 
 /** The sources a reading uses. `chaos` is undefined when fault controls are off. */
@@ -38,6 +41,8 @@ export interface StateSources {
   readonly prometheus: PrometheusSource;
   readonly alertmanager: AlertmanagerSource;
   readonly chaos: ChaosControl | undefined;
+  /** The pager sink, when one is configured. */
+  readonly pager?: PagerSinkSource;
 }
 
 async function section<T>(read: () => Promise<T>): Promise<Section<T>> {
@@ -55,13 +60,15 @@ async function faultControls(chaos: ChaosControl | undefined): Promise<FaultCont
 
 /** Reads every source concurrently; never rejects. */
 export async function readState(sources: StateSources): Promise<ConsoleState> {
-  const [, faults, health, breakers, queues, alerts] = await Promise.all([
+  const { pager } = sources;
+  const [, faults, health, breakers, queues, alerts, pages] = await Promise.all([
     sources.orders.refresh(),
     faultControls(sources.chaos),
     section(() => sources.prometheus.health()),
     section(() => sources.prometheus.breakers()),
     section(() => sources.prometheus.queues()),
     section(() => sources.alertmanager.firing()),
+    pager ? section(() => pager.delivered()) : Promise.resolve(undefined),
   ]);
   return {
     readAt: new Date().toISOString(),
@@ -71,5 +78,6 @@ export async function readState(sources: StateSources): Promise<ConsoleState> {
     breakers,
     queues,
     alerts,
+    ...(pages ? { pages } : {}),
   };
 }

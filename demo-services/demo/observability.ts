@@ -1,13 +1,16 @@
 /**
  * The demo's observability side: Prometheus (job `faultline-services`, plus `rabbitmq` when the
  * broker's plugin answers), Alertmanager with the generated configuration and rules, and the
- * local PagerDuty sink when the testing workspace provides it.
+ * local PagerDuty sink when the testing workspace provides it. The routing key is a valid
+ * 32-character one that the sink checks, so a page is accepted, not rejected.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { defaultConfig, renderAlertmanagerConfig, type AlertsConfig } from '@faultline/alerts';
 import { programPath } from '../../backends/index.ts';
 import { ManagedProcess } from './managedProcess.ts';
 import type { DemoPorts } from './ports.ts';
@@ -36,29 +39,38 @@ async function ensureRabbitmqPrometheus(host: string, print: (line: string) => v
   }
 }
 
-async function alertmanagerYaml(root: string, state: string, sinkPort: number): Promise<string> {
-  const keyFile = path.join(state, 'pagerduty-routing-key');
-  await writeFile(keyFile, 'faultline-demo-routing-key\n');
-  const modulePath = path.join(root, 'alerts/src/alertmanager.ts');
-  if (existsSync(modulePath)) {
-    const { renderAlertmanagerConfig } = (await import(modulePath)) as {
-      renderAlertmanagerConfig: (options: Record<string, string>) => string;
-    };
-    return renderAlertmanagerConfig({
+/**
+ * The demo pages within seconds, not minutes: a critical group waits 10 s and a resolve is sent
+ * at most 15 s after the alert ends, so a presenter sees the trigger and the resolve arrive.
+ */
+export const demoAlertsConfig: AlertsConfig = {
+  ...defaultConfig,
+  routing: {
+    ...defaultConfig.routing,
+    critical: { groupWait: '10s', groupInterval: '15s', repeatInterval: '1h' },
+    warning: { groupWait: '30s', groupInterval: '1m', repeatInterval: '12h' },
+  },
+};
+
+/** A PagerDuty integration key has 32 characters; the demo's is random, one per state dir. */
+export function demoRoutingKey(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Webhook paths on the sink that stand in for the warning channel and the dead man's switch. */
+export const SINK_WEBHOOK_PATHS = { heartbeat: '/heartbeat', warnings: '/warnings' } as const;
+
+async function alertmanagerYaml(keyFile: string, sinkPort: number): Promise<string> {
+  const sink = `http://127.0.0.1:${sinkPort}`;
+  return renderAlertmanagerConfig(
+    {
       routingKeyFile: keyFile,
-      pagerDutyUrl: `http://127.0.0.1:${sinkPort}/v2/enqueue`,
-      heartbeatUrl: `http://127.0.0.1:${sinkPort}/heartbeat`,
-      warningWebhookUrl: `http://127.0.0.1:${sinkPort}/warnings`,
-    });
-  }
-  // Minimal fallback until alerts/src/alertmanager.ts exists.
-  return [
-    'route: { receiver: pager }',
-    'receivers:',
-    `  - name: pager`,
-    `    pagerduty_configs: [{ routing_key_file: ${JSON.stringify(keyFile)}, url: "http://127.0.0.1:${sinkPort}/v2/enqueue" }]`,
-    '',
-  ].join('\n');
+      pagerDutyUrl: `${sink}/v2/enqueue`,
+      heartbeatUrl: `${sink}${SINK_WEBHOOK_PATHS.heartbeat}`,
+      warningWebhookUrl: `${sink}${SINK_WEBHOOK_PATHS.warnings}`,
+    },
+    demoAlertsConfig,
+  );
 }
 
 /** Debian's packages (with web UIs) or the versions docker-compose.yml ships, built by `backends/`. */
@@ -108,11 +120,14 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
       ...(input.collectorTarget ? { collectorTarget: input.collectorTarget } : {}),
       ruleFiles,
       alertmanagerTarget: `127.0.0.1:${ports.alertmanager}`,
+      prometheusTarget: `127.0.0.1:${ports.prometheus}`,
       interval: '5s',
     }),
   );
   const amCfg = path.join(state, 'alertmanager.yml');
-  await writeFile(amCfg, await alertmanagerYaml(root, state, ports.pagerDutySink));
+  const keyFile = path.join(state, 'pagerduty-routing-key');
+  await writeFile(keyFile, `${demoRoutingKey()}\n`, { mode: 0o600 });
+  await writeFile(amCfg, await alertmanagerYaml(keyFile, ports.pagerDutySink));
 
   const program = programs(input.build);
   const spawned: ManagedProcess[] = [
@@ -123,6 +138,7 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
         `--config.file=${promCfg}`,
         `--storage.tsdb.path=${path.join(state, 'prometheus')}`,
         `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+        `--web.external-url=http://127.0.0.1:${ports.prometheus}`,
       ],
       env: baseEnv,
       logFile: path.join(state, 'logs', 'prometheus.log'),
@@ -134,6 +150,7 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
         `--config.file=${amCfg}`,
         `--storage.path=${path.join(state, 'alertmanager')}`,
         `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+        `--web.external-url=http://127.0.0.1:${ports.alertmanager}`,
         '--cluster.listen-address=',
       ],
       env: baseEnv,
@@ -146,12 +163,22 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
       new ManagedProcess({
         name: 'pagerduty-sink',
         command: process.execPath,
-        args: [sink, '--port', String(ports.pagerDutySink)],
+        // The sink checks the key Alertmanager sends against the file it reads it from, and
+        // accepts the heartbeat and warning webhooks, so every notification is delivered.
+        args: [
+          sink,
+          '--port',
+          String(ports.pagerDutySink),
+          '--routing-key-file',
+          keyFile,
+          ...Object.values(SINK_WEBHOOK_PATHS).flatMap((p) => ['--webhook-path', p]),
+        ],
         env: baseEnv,
         logFile: path.join(state, 'logs', 'pagerduty-sink.log'),
       }),
     );
     urls['pages (PagerDuty sink)'] = path.join(state, 'logs', 'pagerduty-sink.log');
+    urls['pages delivered'] = `http://127.0.0.1:${ports.pagerDutySink}/accepted`;
   }
   for (const p of spawned) p.start();
   stoppers.push(async () => {
@@ -159,6 +186,8 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
   });
   await waitForReady(`http://127.0.0.1:${ports.prometheus}/-/ready`, 'prometheus', state);
   await waitForReady(`http://127.0.0.1:${ports.alertmanager}/-/ready`, 'alertmanager', state);
+  if (existsSync(sink))
+    await waitForReady(`http://127.0.0.1:${ports.pagerDutySink}/accepted`, 'pagerduty-sink', state);
   urls.prometheus = `http://127.0.0.1:${ports.prometheus}/targets`;
   urls.alerts = `http://127.0.0.1:${ports.prometheus}/alerts`;
   urls.alertmanager = `http://127.0.0.1:${ports.alertmanager}`;

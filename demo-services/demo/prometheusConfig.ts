@@ -15,6 +15,8 @@ export interface PrometheusConfigInput {
   collectorTarget?: string;
   ruleFiles: readonly string[];
   alertmanagerTarget: string;
+  /** `host:port` of this Prometheus, scraped for its own rule-evaluation metrics. */
+  prometheusTarget?: string;
   /** Scrape and evaluation interval, e.g. `5s`. */
   interval: string;
 }
@@ -32,12 +34,22 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
     '  alertmanagers:',
     `    - static_configs: [{ targets: ${list([input.alertmanagerTarget])} }]`,
     'scrape_configs:',
+    // Prometheus and Alertmanager themselves: failed rule evaluations and failed
+    // notifications alert too.
+    '  - job_name: prometheus',
+    `    static_configs: [{ targets: ${list([input.prometheusTarget ?? 'localhost:9090'])} }]`,
+    '  - job_name: alertmanager',
+    `    static_configs: [{ targets: ${list([input.alertmanagerTarget])} }]`,
     '  - job_name: faultline-services',
     `    static_configs: [{ targets: ${list(input.serviceTargets)} }]`,
   ];
   if (input.rabbitmqTarget) {
     lines.push(
       '  - job_name: rabbitmq',
+      // Per-queue depth and consumer counts from the broker itself: they outlive the consumers,
+      // so the queue alerts still see a queue whose consumers are all dead.
+      '    metrics_path: /metrics/detailed',
+      '    params: { family: [queue_coarse_metrics, queue_consumer_count] }',
       `    static_configs: [{ targets: ${list([input.rabbitmqTarget])} }]`,
     );
   }

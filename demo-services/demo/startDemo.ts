@@ -276,6 +276,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           gatewayUrl: lbUrl,
           prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
           alertmanagerUrl: `http://127.0.0.1:${ports.alertmanager}`,
+          ...(observability ? { pagerSinkUrl: `http://127.0.0.1:${ports.pagerDutySink}` } : {}),
           ...(pipeline.jaegerUrl ? { jaegerQueryUrl: pipeline.jaegerUrl } : {}),
           ...(pipeline.elasticsearchUrl ? { elasticsearchUrl: pipeline.elasticsearchUrl } : {}),
           demoMode: true,

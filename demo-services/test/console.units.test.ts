@@ -6,6 +6,7 @@ import { pageModel } from '../console/model.ts';
 import { parseCount } from '../console/routes/orders.ts';
 import { isSameOrigin } from '../console/sameOrigin.ts';
 import { safeHttpUrl, toFiringAlert } from '../console/sources/alertmanager.ts';
+import { toDeliveredPages } from '../console/sources/pagerSink.ts';
 import { queueDepths } from '../console/sources/prometheus.ts';
 import type { ConsoleState } from '../console/state.ts';
 
@@ -201,5 +202,76 @@ describe('view models', () => {
     if (!faults.enabled) throw new Error('fault controls should be on');
     expect(faults.error).toBe('chaos control down');
     expect(faults.rows.every((r) => r.state === 'unknown' && r.inject === undefined)).toBe(true);
+  });
+});
+
+describe('delivered pages', () => {
+  const trigger = {
+    receivedAt: '2026-01-01T00:00:01.000Z',
+    dedup_key: 'k1',
+    event: {
+      event_action: 'trigger',
+      payload: {
+        summary: 'open',
+        severity: 'critical',
+        component: 'payment-service',
+        class: 'CircuitBreakerOpen',
+      },
+    },
+  };
+
+  it('lists accepted events newest first, a payload-less resolve named after its trigger', () => {
+    const resolve = {
+      receivedAt: '2026-01-01T00:00:09.000Z',
+      dedup_key: 'k1',
+      event: { event_action: 'resolve' },
+    };
+    expect(toDeliveredPages([trigger, resolve])).toEqual([
+      {
+        receivedAt: resolve.receivedAt,
+        action: 'resolve',
+        dedupKey: 'k1',
+        alertname: 'CircuitBreakerOpen',
+        service: 'payment-service',
+        severity: 'critical',
+        summary: 'open',
+      },
+      {
+        receivedAt: trigger.receivedAt,
+        action: 'trigger',
+        dedupKey: 'k1',
+        alertname: 'CircuitBreakerOpen',
+        service: 'payment-service',
+        severity: 'critical',
+        summary: 'open',
+      },
+    ]);
+  });
+
+  it('keeps the last pages only, and the page model shows none when no sink is configured', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ ...trigger, dedup_key: `k${i}` }));
+    expect(toDeliveredPages(many, 5).map((p) => p.dedupKey)).toEqual(['k29', 'k28', 'k27', 'k26', 'k25']);
+    const state: ConsoleState = {
+      readAt: '',
+      orders: [],
+      faults: { enabled: false },
+      health: { ok: true, value: [] },
+      breakers: { ok: true, value: [] },
+      queues: { ok: true, value: [] },
+      alerts: { ok: true, value: [] },
+    };
+    expect(pageModel(state, bases).delivered).toBeUndefined();
+    const withPages = pageModel({ ...state, pages: { ok: true, value: toDeliveredPages([trigger]) } }, bases);
+    expect(withPages.delivered?.rows).toEqual([
+      {
+        alertname: 'CircuitBreakerOpen',
+        action: 'trigger',
+        dedupKey: 'k1',
+        service: 'payment-service',
+        severity: 'critical',
+        summary: 'open',
+        at: '00:00:01 UTC',
+      },
+    ]);
   });
 });

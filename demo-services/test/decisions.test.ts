@@ -105,6 +105,17 @@ test('Prometheus scrapes every service as faultline-services and RabbitMQ only w
   expect(renderPrometheusConfig({ ...input, rabbitmqTarget: '127.0.0.1:15692' })).toContain(
     'job_name: rabbitmq',
   );
+  expect(renderPrometheusConfig({ ...input, rabbitmqTarget: '127.0.0.1:15692' })).toContain(
+    '    metrics_path: /metrics/detailed\n    params: { family: [queue_coarse_metrics, queue_consumer_count] }',
+  );
+  // Itself and Alertmanager too, so failed rule evaluations and notifications alert.
+  const withSelf = renderPrometheusConfig({ ...input, prometheusTarget: '127.0.0.1:9090' });
+  expect(withSelf).toContain(
+    '  - job_name: prometheus\n    static_configs: [{ targets: ["127.0.0.1:9090"] }]',
+  );
+  expect(withSelf).toContain(
+    '  - job_name: alertmanager\n    static_configs: [{ targets: ["127.0.0.1:9093"] }]',
+  );
 });
 
 test('a wrong configuration value fails with one message naming the variable', () => {

@@ -2,7 +2,9 @@
  * A local PagerDuty Events API v2 endpoint (`POST /v2/enqueue`, also `/enqueue`) that validates
  * alert events as strictly as PagerDuty documents them (see pagerduty/validateEvent.ts), answers
  * with PagerDuty's own response bodies, and records what it accepted. Alertmanager's
- * `pagerduty_configs[].url` can point straight at it.
+ * `pagerduty_configs[].url` can point straight at it. `GET /accepted` lists what it accepted
+ * (events without their routing key, and the Alertmanager webhooks it was given paths for), so a
+ * console or a test in another process reads deliveries, not Alertmanager's intentions.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,6 +33,30 @@ export interface ReceivedPagerDutyEvent {
   readonly receivedAt: Date;
 }
 
+/** An Alertmanager webhook notification received on one of `webhookPaths`. */
+export interface ReceivedWebhook {
+  readonly path: string;
+  readonly body: unknown;
+  readonly receivedAt: Date;
+}
+
+/** One accepted event as `GET /accepted` lists it: the event without its routing key. */
+export interface AcceptedEventRecord {
+  readonly receivedAt: string;
+  readonly dedup_key: string;
+  readonly event: Omit<PagerDutyEvent, 'routing_key'>;
+}
+
+/** The body of `GET /accepted`. */
+export interface AcceptedRecords {
+  readonly events: readonly AcceptedEventRecord[];
+  readonly webhooks: ReadonlyArray<{
+    readonly path: string;
+    readonly receivedAt: string;
+    readonly body: unknown;
+  }>;
+}
+
 /** A refused request: the status and PagerDuty's `errors` list. */
 export interface PagerDutyRejection {
   readonly status: number;
@@ -49,6 +75,13 @@ export interface PagerDutyReceiverOptions {
   onEvent?: (received: ReceivedPagerDutyEvent) => void;
   /** Called for every refused request, after it is recorded. */
   onRejection?: (rejection: PagerDutyRejection) => void;
+  /**
+   * Paths (e.g. `/heartbeat`, `/warnings`) that accept Alertmanager webhook notifications
+   * (any JSON body, answered 200) and record them beside the events.
+   */
+  webhookPaths?: readonly string[];
+  /** Called for every webhook notification, after it is recorded. */
+  onWebhook?: (received: ReceivedWebhook) => void;
 }
 
 /** A running receiver; accessors return snapshots. */
@@ -59,6 +92,8 @@ export interface PagerDutyReceiver {
   readonly enqueueUrl: string;
   /** Accepted events in arrival order. */
   events(): readonly ReceivedPagerDutyEvent[];
+  /** Webhook notifications received on `webhookPaths`, in arrival order. */
+  webhooks(): readonly ReceivedWebhook[];
   /** Refused requests; a passing test usually asserts this is empty. */
   rejections(): readonly PagerDutyRejection[];
   /** All requests that reached the server. */
@@ -85,6 +120,7 @@ interface State {
   mode: PagerDutyReceiverMode;
   requests: number;
   events: ReceivedPagerDutyEvent[];
+  webhooks: ReceivedWebhook[];
   rejections: PagerDutyRejection[];
   readonly options: PagerDutyReceiverOptions;
 }
@@ -93,7 +129,14 @@ interface State {
 export async function startPagerDutyReceiver(
   options: PagerDutyReceiverOptions = {},
 ): Promise<PagerDutyReceiver> {
-  const state: State = { mode: options.mode ?? 'ok', requests: 0, events: [], rejections: [], options };
+  const state: State = {
+    mode: options.mode ?? 'ok',
+    requests: 0,
+    events: [],
+    webhooks: [],
+    rejections: [],
+    options,
+  };
   const server = await listen((req, res) => handle(state, req, res), options);
   const describe = () =>
     `${state.events.length} events accepted, rejections: [${state.rejections.map((r) => r.errors.join(', ')).join('; ')}]`;
@@ -101,6 +144,7 @@ export async function startPagerDutyReceiver(
     url: server.url,
     enqueueUrl: `${server.url}/v2/enqueue`,
     events: () => [...state.events],
+    webhooks: () => [...state.webhooks],
     rejections: () => [...state.rejections],
     requestCount: () => state.requests,
     setMode: (mode) => {
@@ -112,6 +156,7 @@ export async function startPagerDutyReceiver(
     reset: () => {
       state.requests = 0;
       state.events = [];
+      state.webhooks = [];
       state.rejections = [];
     },
     close: () => server.close(),
@@ -121,6 +166,11 @@ export async function startPagerDutyReceiver(
 async function handle(state: State, req: IncomingMessage, res: ServerResponse): Promise<void> {
   state.requests += 1;
   const path = new URL(req.url ?? '/', 'http://receiver').pathname;
+  if (path === '/accepted' && req.method === 'GET') {
+    req.resume();
+    return sendJson(res, 200, acceptedRecords(state));
+  }
+  if ((state.options.webhookPaths ?? []).includes(path)) return webhook(state, req, res, path);
   if (path !== '/v2/enqueue' && path !== '/enqueue') {
     req.resume();
     return sendJson(res, 404, { status: 'not found', message: `no such endpoint ${path}; use /v2/enqueue` });
@@ -176,4 +226,38 @@ async function accept(state: State, req: IncomingMessage, res: ServerResponse, p
   state.events.push(received);
   state.options.onEvent?.(received);
   sendJson(res, 202, { status: 'success', message: 'Event processed', dedup_key: dedupKey });
+}
+
+/** What `GET /accepted` answers: accepted events without their routing key, and webhooks. */
+function acceptedRecords(state: State): AcceptedRecords {
+  return {
+    events: state.events.map(({ event, dedupKey, receivedAt }) => {
+      const { routing_key: _secret, ...rest } = event;
+      return { receivedAt: receivedAt.toISOString(), dedup_key: dedupKey, event: rest };
+    }),
+    webhooks: state.webhooks.map(({ path, body, receivedAt }) => ({
+      path,
+      receivedAt: receivedAt.toISOString(),
+      body,
+    })),
+  };
+}
+
+async function webhook(state: State, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  if (req.method !== 'POST') {
+    req.resume();
+    return sendJson(res, 405, { status: 'method not allowed', message: 'use POST' });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse((await readBody(req, MAX_EVENT_BYTES)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof BodyReadError)
+      return sendJson(res, error.status, { status: 'error', message: error.message });
+    return sendJson(res, 400, { status: 'error', message: 'body is not valid JSON' });
+  }
+  const received = { path, body, receivedAt: new Date() };
+  state.webhooks.push(received);
+  state.options.onWebhook?.(received);
+  sendJson(res, 200, { status: 'success' });
 }

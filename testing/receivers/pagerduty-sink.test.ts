@@ -24,7 +24,15 @@ describe('pagerduty-sink CLI', () => {
     const keyFile = path.join(dir, 'routing-key');
     await writeFile(keyFile, `${EXAMPLE_ROUTING_KEY}\n`);
     const script = path.join(__dirname, 'pagerduty-sink.ts');
-    sink = spawn(process.execPath, [script, '--port', '0', '--routing-key-file', keyFile]);
+    sink = spawn(process.execPath, [
+      script,
+      '--port',
+      '0',
+      '--routing-key-file',
+      keyFile,
+      '--webhook-path',
+      '/heartbeat',
+    ]);
     stdout = lines(sink.stdout);
     stderr = lines(sink.stderr);
   });
@@ -64,5 +72,41 @@ describe('pagerduty-sink CLI', () => {
       () => `no rejection reported; stderr: ${stderr.join('\n')}`,
     );
     expect(stdout).toHaveLength(1);
+  });
+
+  it('lists what it accepted at GET /accepted, without the routing key, and records webhooks on their paths', async () => {
+    const listening = await pollUntil(
+      () => stderr.map((line) => /listening on (\S+)/.exec(line)?.[1]).find(Boolean),
+      () => `sink did not start; stderr: ${stderr.join('\n')}`,
+    );
+    const base = new URL(listening!).origin;
+    const heartbeat = await fetch(`${base}/heartbeat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'firing', alerts: [{ labels: { alertname: 'Watchdog' } }] }),
+    });
+    expect(heartbeat.status).toBe(200);
+    expect((await fetch(`${base}/warnings`, { method: 'POST', body: '{}' })).status).toBe(404);
+
+    const accepted = (await (await fetch(`${base}/accepted`)).json()) as {
+      events: Array<{ dedup_key: string; event: Record<string, unknown> }>;
+      webhooks: Array<{ path: string; body: unknown }>;
+    };
+    const { routing_key: _key, ...withoutKey } = alertmanagerTrigger();
+    expect(accepted.events).toEqual([
+      { receivedAt: expect.any(String), dedup_key: alertmanagerTrigger().dedup_key, event: withoutKey },
+    ]);
+    expect(JSON.stringify(accepted)).not.toContain(EXAMPLE_ROUTING_KEY);
+    expect(accepted.webhooks).toEqual([
+      {
+        path: '/heartbeat',
+        receivedAt: expect.any(String),
+        body: { status: 'firing', alerts: [{ labels: { alertname: 'Watchdog' } }] },
+      },
+    ]);
+    await pollUntil(
+      () => stdout.find((line) => line.includes('"webhook":"/heartbeat"')),
+      () => `webhook not printed; stdout: ${stdout.join('\n')}`,
+    );
   });
 });

@@ -3,9 +3,12 @@
  * printed to stdout as one line of JSON; rejections go to stderr.
  *
  *   npx node testing/receivers/pagerduty-sink.ts --port 8099 [--host 127.0.0.1] [--routing-key-file F]
+ *     [--webhook-path /heartbeat --webhook-path /warnings]
  *
  * With --routing-key-file, events must carry the key in that file (surrounding whitespace
- * ignored), as Alertmanager's `routing_key_file` would send it. Stops on SIGINT/SIGTERM.
+ * ignored), as Alertmanager's `routing_key_file` would send it. Each --webhook-path also accepts
+ * Alertmanager webhook notifications (printed as `{"webhook": path, ...}` lines). `GET /accepted`
+ * lists everything accepted so far. Stops on SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,6 +19,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8099' },
     host: { type: 'string', default: '127.0.0.1' },
     'routing-key-file': { type: 'string' },
+    'webhook-path': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -31,9 +35,16 @@ const receiver = await startPagerDutyReceiver({
   port,
   host: values.host,
   routingKey,
+  webhookPaths: values['webhook-path'],
   onEvent: ({ event, dedupKey, receivedAt }) => {
     process.stdout.write(
       `${JSON.stringify({ receivedAt: receivedAt.toISOString(), dedup_key: dedupKey, event })}\n`,
+    );
+  },
+  onWebhook: ({ path, body, receivedAt }) => {
+    const status = (body as { status?: unknown } | null)?.status;
+    process.stdout.write(
+      `${JSON.stringify({ receivedAt: receivedAt.toISOString(), webhook: path, status })}\n`,
     );
   },
   onRejection: ({ status, errors }) => {

@@ -3,16 +3,15 @@
  * that keeps opening and closing (the dependency fails intermittently).
  */
 import { metrics } from '@faultline/instrumentation';
-import { anyOf, labelList, selector } from '../promql.ts';
+import { anyOf, groupBy, selector } from '../promql.ts';
 import type { Component } from './types.ts';
-
-const BREAKER = labelList(['job', 'instance', 'service', 'breaker']);
 
 /** `CircuitBreakerOpen` (pages) and `CircuitBreakerFlapping` (warns). */
 export const circuitBreakers: Component = {
   name: 'circuit-breakers',
   dashboard: 'faultTolerance',
-  groups: ({ selectors, thresholds }) => {
+  groups: ({ selectors, thresholds, groupingLabels }) => {
+    const BREAKER = groupBy(['job', 'instance', 'service', 'breaker'], groupingLabels);
     const state = selector(
       metrics.breakerState.name,
       selectors.services,

@@ -1,24 +1,52 @@
 /**
- * Alerts about message queues, over the depth and consumer count the broker reports and the
- * deliveries and lag the consumers measure. Dead-letter queues are left out of the work-queue
+ * Alerts about message queues. Depth and consumer counts come from the broker's own endpoint
+ * (`queueMetrics` in the config), which outlives every consumer: a queue whose consumers are all
+ * dead still reports its backlog and zero consumers. Deliveries, lag and dead-lettering come
+ * from the consumers' own metrics. Dead-letter and retry queues are left out of the work-queue
  * alerts: nobody consumes them by design.
  */
 import { metrics } from '@faultline/instrumentation';
-import { labelList, num, selector } from '../promql.ts';
+import { groupBy, num, selector } from '../promql.ts';
 import type { AlertsConfig } from '../config.ts';
 import type { AlertRule, Component } from './types.ts';
 
-const QUEUE = labelList(['messaging_system', 'messaging_destination_name']);
-const ON_QUEUE = `on ${QUEUE}`;
+const QUEUE_LABELS = ['messaging_system', 'messaging_destination_name'];
+
+/** `(messaging_system, messaging_destination_name, <grouping labels>)`. */
+function queueBy(config: AlertsConfig): string {
+  return groupBy(QUEUE_LABELS, config.groupingLabels);
+}
+
+/**
+ * A queue selector of the config (written for `messaging_destination_name`, as the consumers'
+ * metrics name the queue) rewritten for the broker's queue label.
+ */
+export function onBrokerLabel(matchers: string, queueLabel: string): string {
+  return matchers.replace(/(^|,)(\s*)messaging_destination_name(?=\s*(=~|!~|!=|=))/g, `$1$2${queueLabel}`);
+}
+
+/**
+ * A broker series per queue, labelled as the consumers' metrics are (`messaging_system`,
+ * `messaging_destination_name`), so the two sides join and inhibition sees one queue label.
+ */
+function brokerSeries(config: AlertsConfig, metric: string, queues: string, aggregate = 'max'): string {
+  const q = config.queueMetrics;
+  const raw = selector(metric, q.selector, onBrokerLabel(queues, q.queueLabel));
+  const named = `label_replace(${raw}, "messaging_destination_name", "$1", "${q.queueLabel}", "(.*)")`;
+  const withSystem = `label_replace(${named}, "messaging_system", "${q.system}", "", "")`;
+  return `${aggregate} by ${groupBy([...QUEUE_LABELS, 'vhost'], config.groupingLabels)} (${withSystem})`;
+}
 
 /** Sub-expressions shared by the work-queue alerts, one series per queue. */
-function workQueue({ selectors, thresholds }: AlertsConfig) {
+function workQueue(config: AlertsConfig) {
+  const { selectors, thresholds, groupingLabels, queueMetrics } = config;
   const queue = [selectors.services, selectors.workQueues];
   return {
-    ready: `max by ${QUEUE} (${selector(metrics.messagingQueueDepth.name, ...queue, 'state="ready"')})`,
-    consumers: `max by ${QUEUE} (${selector(metrics.messagingQueueConsumers.name, ...queue)})`,
-    consumed: `sum by ${QUEUE} (rate(${selector(metrics.messagingConsumed.name, ...queue)}[${thresholds.queueRateWindow}]))`,
-    lag: `histogram_quantile(${num(thresholds.queueLagQuantile)}, sum by (le, service, messaging_system, messaging_destination_name) (rate(${selector(`${metrics.messagingLag.name}_bucket`, ...queue)}[${thresholds.queueRateWindow}])))`,
+    on: `on ${queueBy(config)}`,
+    ready: brokerSeries(config, queueMetrics.ready, selectors.workQueues),
+    consumers: brokerSeries(config, queueMetrics.consumers, selectors.workQueues),
+    consumed: `sum by ${queueBy(config)} (rate(${selector(metrics.messagingConsumed.name, ...queue)}[${thresholds.queueRateWindow}]))`,
+    lag: `histogram_quantile(${num(thresholds.queueLagQuantile)}, sum by ${groupBy(['le', 'service', ...QUEUE_LABELS], groupingLabels)} (rate(${selector(`${metrics.messagingLag.name}_bucket`, ...queue)}[${thresholds.queueRateWindow}])))`,
   };
 }
 
@@ -28,7 +56,7 @@ function queueStalled(config: AlertsConfig): AlertRule {
     alert: 'QueueStalled',
     // `unless` rather than `rate == 0`: a queue whose consumers never received anything has no
     // delivery counter at all, and is just as stalled.
-    expr: `(${q.ready} > 0)\nand ${ON_QUEUE}\n(${q.consumers} > 0)\nunless ${ON_QUEUE}\n(${q.consumed} > 0)`,
+    expr: `(${q.ready} > 0)\nand ${q.on}\n(${q.consumers} > 0)\nunless ${q.on}\n(${q.consumed} > 0)`,
     for: config.thresholds.queueStalledFor,
     labels: { severity: 'critical' },
     annotations: {
@@ -42,7 +70,7 @@ function queueNoConsumers(config: AlertsConfig): AlertRule {
   const q = workQueue(config);
   return {
     alert: 'QueueNoConsumers',
-    expr: `(${q.ready} > 0)\nunless ${ON_QUEUE}\n(${q.consumers} > 0)`,
+    expr: `(${q.ready} > 0)\nunless ${q.on}\n(${q.consumers} > 0)`,
     for: config.thresholds.queueNoConsumersFor,
     labels: { severity: 'critical' },
     annotations: {
@@ -67,15 +95,11 @@ function queueConsumerLagHigh(config: AlertsConfig): AlertRule {
 }
 
 /** Dead-lettering seen by the consumer that rejected the messages: names the service. */
-function deadLetteredByConsumers({ selectors, thresholds }: AlertsConfig): AlertRule {
-  const deadLettered = selector(
-    `${metrics.messagingProcessDuration.name}_count`,
-    selectors.services,
-    'outcome="dead_letter"',
-  );
+function deadLetteredByConsumers(config: AlertsConfig): AlertRule {
+  const { thresholds } = config;
   return {
     alert: 'DeadLetterQueueGrowing',
-    expr: `sum by (service, messaging_system, messaging_destination_name) (increase(${deadLettered}[${thresholds.deadLetterWindow}])) > 0`,
+    expr: `${consumerDeadLetters(config)} > 0`,
     labels: { severity: 'warning', source: 'consumer' },
     annotations: {
       summary:
@@ -85,21 +109,39 @@ function deadLetteredByConsumers({ selectors, thresholds }: AlertsConfig): Alert
   };
 }
 
-/** Dead-lettering seen by the broker: any dead-letter queue whose depth grows. */
-function deadLetterQueueDepthGrowing({ selectors, thresholds }: AlertsConfig): AlertRule {
-  const depth = selector(
-    metrics.messagingQueueDepth.name,
+/** Messages a consumer dead-lettered from each work queue over the window. */
+function consumerDeadLetters({ selectors, thresholds, groupingLabels }: AlertsConfig): string {
+  const deadLettered = selector(
+    `${metrics.messagingProcessDuration.name}_count`,
     selectors.services,
-    selectors.deadLetterQueues,
-    'state="ready"',
+    'outcome="dead_letter"',
   );
+  return `sum by ${groupBy(['service', ...QUEUE_LABELS], groupingLabels)} (increase(${deadLettered}[${thresholds.deadLetterWindow}]))`;
+}
+
+/**
+ * Dead-lettering seen by the broker: a dead-letter queue whose depth grows, unless a consumer's
+ * own metrics already explain it (then the consumer-side alert, which names the service, is the
+ * one alert for it: one poison message does not raise two).
+ */
+function deadLetterQueueDepthGrowing(config: AlertsConfig): AlertRule {
+  const { selectors, thresholds, queueMetrics } = config;
+  const raw = selector(
+    queueMetrics.ready,
+    queueMetrics.selector,
+    onBrokerLabel(selectors.deadLetterQueues, queueMetrics.queueLabel),
+  );
+  const named = `label_replace(delta(${raw}[${thresholds.deadLetterWindow}]), "messaging_destination_name", "$1", "${queueMetrics.queueLabel}", "(.*)")`;
+  const withSystem = `label_replace(${named}, "messaging_system", "${queueMetrics.system}", "", "")`;
+  const growth = `max by ${groupBy([...QUEUE_LABELS, 'vhost'], config.groupingLabels)} (${withSystem})`;
+  const explained = `label_replace(${consumerDeadLetters(config)} > 0, "messaging_destination_name", "$1${queueMetrics.deadLetterSuffix}", "messaging_destination_name", "(.+)")`;
   return {
     alert: 'DeadLetterQueueGrowing',
-    expr: `max by ${QUEUE} (delta(${depth}[${thresholds.deadLetterWindow}])) > 0`,
+    expr: `${growth} > 0\nunless on (messaging_destination_name)\n${explained}`,
     labels: { severity: 'warning', source: 'broker' },
     annotations: {
       summary: 'Dead-letter queue {{ $labels.messaging_destination_name }} is growing.',
-      description: `Dead-letter queue {{ $labels.messaging_destination_name }} grew by {{ printf "%.0f" $value }} messages in the last ${thresholds.deadLetterWindow}: messages are failing processing for good.`,
+      description: `Dead-letter queue {{ $labels.messaging_destination_name }} grew by {{ printf "%.0f" $value }} messages in the last ${thresholds.deadLetterWindow} and no consumer reported dead-lettering them: messages are failing for good (rejected by an uninstrumented consumer, expired, or over the queue's length limit).`,
     },
   };
 }

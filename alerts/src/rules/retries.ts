@@ -2,16 +2,16 @@
  * Alerts about retry policies: retries that have become most of the traffic.
  */
 import { metrics } from '@faultline/instrumentation';
-import { num, percent, selector } from '../promql.ts';
+import { groupBy, num, percent, selector } from '../promql.ts';
 import type { Component } from './types.ts';
 
 /** `RetryStorm`: retries are more than `retryRatio` of a busy operation's attempts. */
 export const retries: Component = {
   name: 'retries',
   dashboard: 'faultTolerance',
-  groups: ({ selectors, thresholds }) => {
+  groups: ({ selectors, thresholds, groupingLabels }) => {
     const rate = (...matchers: string[]): string =>
-      `sum by (service, operation) (rate(${selector(metrics.retryAttempts.name, selectors.services, ...matchers)}[${thresholds.retryWindow}]))`;
+      `sum by ${groupBy(['service', 'operation'], groupingLabels)} (rate(${selector(metrics.retryAttempts.name, selectors.services, ...matchers)}[${thresholds.retryWindow}]))`;
     return [
       {
         name: 'faultline-retries',

@@ -4,7 +4,7 @@
  */
 import { metrics } from '@faultline/instrumentation';
 import type { AlertsConfig } from '../config.ts';
-import { anyOf, num, percent, selector } from '../promql.ts';
+import { anyOf, groupBy, num, percent, selector } from '../promql.ts';
 import type { AlertRule, Component } from './types.ts';
 
 /**
@@ -62,9 +62,9 @@ export const collectorQueueGauges = {
 
 const ALERT = 'TelemetryPipelineDegraded';
 
-function serviceRules({ selectors, thresholds }: AlertsConfig): AlertRule[] {
+function serviceRules({ selectors, thresholds, groupingLabels }: AlertsConfig): AlertRule[] {
   const rate = (metric: string, ...matchers: string[]): string =>
-    `sum by (service, signal) (rate(${selector(metric, selectors.services, ...matchers)}[${thresholds.telemetryWindow}])) > 0`;
+    `sum by ${groupBy(['service', 'signal'], groupingLabels)} (rate(${selector(metric, selectors.services, ...matchers)}[${thresholds.telemetryWindow}])) > 0`;
   const ignored = thresholds.telemetryIgnoredDropReasons;
   return [
     {
@@ -90,10 +90,10 @@ function serviceRules({ selectors, thresholds }: AlertsConfig): AlertRule[] {
   ];
 }
 
-function collectorRules({ selectors, thresholds }: AlertsConfig): AlertRule[] {
+function collectorRules({ selectors, thresholds, groupingLabels }: AlertsConfig): AlertRule[] {
   const losses: AlertRule[] = collectorLossCounters.map(({ cause, metric, component, doing, where }) => ({
     alert: ALERT,
-    expr: `sum by (job, instance, ${component}) (rate({__name__=~"${metric}(_total)?", ${selectors.collector}}[${thresholds.telemetryWindow}])) > 0`,
+    expr: `sum by ${groupBy(['job', 'instance', component], groupingLabels)} (rate(${selector('', `__name__=~"${metric}(_total)?"`, selectors.collector)}[${thresholds.telemetryWindow}])) > 0`,
     for: thresholds.telemetryFor,
     labels: { severity: 'warning', cause },
     annotations: {
@@ -101,7 +101,7 @@ function collectorRules({ selectors, thresholds }: AlertsConfig): AlertRule[] {
       description: `For ${thresholds.telemetryFor} the OpenTelemetry Collector {{ $labels.instance }} has been ${doing} {{ printf "%.2f" $value }} spans/s ${where} {{ $labels.${component} }}: traces of this period are incomplete.`,
     },
   }));
-  const queueFill = `max by (job, instance, exporter) (\n  ${selector(collectorQueueGauges.size, selectors.collector)}\n/\n  ${selector(collectorQueueGauges.capacity, selectors.collector)}\n) > ${num(thresholds.collectorQueueFullRatio)}`;
+  const queueFill = `max by ${groupBy(['job', 'instance', 'exporter'], groupingLabels)} (\n  ${selector(collectorQueueGauges.size, selectors.collector)}\n/\n  ${selector(collectorQueueGauges.capacity, selectors.collector)}\n) > ${num(thresholds.collectorQueueFullRatio)}`;
   return [
     ...losses,
     {

@@ -35,7 +35,14 @@ export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Da
         description: 'Service instances Prometheus failed to scrape on its last attempt.',
         queries: q.targetsDown,
         unit: 'short',
-        runbooks: ['ServiceDown', 'Watchdog'],
+        runbooks: [
+          'ServiceDown',
+          'Watchdog',
+          'FaultlineTargetsAbsent',
+          'FaultlineMetricsAbsent',
+          'AlertmanagerNotificationsFailing',
+          'PrometheusRuleEvaluationFailures',
+        ],
         thresholds: [
           { value: null, color: 'green' },
           { value: 1, color: 'red' },

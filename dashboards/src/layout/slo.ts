@@ -1,24 +1,13 @@
 /**
- * SLO: the Orders API availability objective (config.ts `ordersApiSlo`): how available it has
- * been, how much error budget is left, and how fast each alert window is burning it. The burn
- * rate alerts link here.
+ * SLO: one row per SLO of the shared config (`slos`): how available it has been, how much
+ * error budget is left, and how fast each alert window is burning it. The burn rate alerts
+ * link here.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboardUids, ordersApiSlo as slo, type DashboardsConfig } from '../config.ts';
-import { sloQueries as q } from '../queries/slo.ts';
+import { dashboardUids, slos, type AlertName, type DashboardSlo, type DashboardsConfig } from '../config.ts';
+import { sloQueries } from '../queries/slo.ts';
 import { baseDashboard } from './base.ts';
 import { row, statPanel, timeSeriesPanel, type Step } from './panels.ts';
-
-const burnAlerts = [...new Set(slo.burnRateWindows.map((pair) => pair.alert))];
-const percent = `${(slo.objective * 100).toFixed(1)}%`;
-const tiers = slo.burnRateWindows
-  .map((w) => `${w.alert} ${w.long} and ${w.short} > ${w.threshold}`)
-  .join('; ');
-
-const availabilitySteps: readonly Step[] = [
-  { value: null, color: 'red' },
-  { value: slo.objective, color: 'green' },
-];
 
 const budgetSteps: readonly Step[] = [
   { value: null, color: 'red' },
@@ -28,26 +17,37 @@ const budgetSteps: readonly Step[] = [
 
 // One dashed line per alert threshold, coloured more urgently the faster the burn.
 const burnColors = ['yellow', 'orange', 'red', 'dark-red'];
-const burnSteps: readonly Step[] = [
-  { value: null, color: 'green' },
-  ...[...new Set(slo.burnRateWindows.map((pair) => pair.threshold))]
-    .sort((a, b) => a - b)
-    .map((threshold, index) => ({ value: threshold, color: burnColors[index] ?? 'dark-red' })),
-];
 
-/** The SLO dashboard. */
-export function sloDashboard(config: DashboardsConfig): dashboard.Dashboard {
-  return baseDashboard(
-    'slo',
-    'Faultline / SLO',
-    `${slo.name}: ${percent} of gateway requests to ${slo.routeRegex} answered without a 5xx, over ${slo.window}.`,
-  )
-    .time({ from: 'now-6h', to: 'now' })
+type Builder = ReturnType<typeof baseDashboard>;
+
+/** The row of one SLO and its panels. */
+function sloRow(builder: Builder, config: DashboardsConfig, slo: DashboardSlo): Builder {
+  const q = sloQueries(slo);
+  const burnAlerts: AlertName[] = [
+    ...new Set(slo.burnRateWindows.map((pair) => pair.alert)),
+    'SloRequestsAbsent',
+    'SloNoTraffic',
+  ];
+  const percent = `${(slo.objective * 100).toFixed(1)}%`;
+  const tiers = slo.burnRateWindows
+    .map((w) => `${w.alert} ${w.long} and ${w.short} > ${w.threshold}`)
+    .join('; ');
+  const availabilitySteps: readonly Step[] = [
+    { value: null, color: 'red' },
+    { value: slo.objective, color: 'green' },
+  ];
+  const burnSteps: readonly Step[] = [
+    { value: null, color: 'green' },
+    ...[...new Set(slo.burnRateWindows.map((pair) => pair.threshold))]
+      .sort((a, b) => a - b)
+      .map((threshold, index) => ({ value: threshold, color: burnColors[index] ?? 'dark-red' })),
+  ];
+  return builder
     .withRow(row(`${slo.name} — objective ${percent} over ${slo.window}`))
     .withPanel(
       statPanel(config, {
         title: `Availability (${slo.window})`,
-        description: `Share of Orders API requests answered without a 5xx over the SLO window; the objective is ${percent}.`,
+        description: `Share of requests of ${slo.description} answered without an error over the SLO window; the objective is ${percent}.`,
         queries: q.availabilityWindow,
         unit: 'percentunit',
         thresholds: availabilitySteps,
@@ -111,20 +111,28 @@ export function sloDashboard(config: DashboardsConfig): dashboard.Dashboard {
     )
     .withPanel(
       timeSeriesPanel(config, {
-        title: 'Requests and 5xx',
-        description:
-          'Orders API requests and 5xx answers per second. Follow the link to the gateway in Service overview.',
+        title: 'Requests and errors',
+        description: `Requests of ${slo.description} and their errors per second. Follow the link to the service in Service overview.`,
         queries: q.requestsAndErrors,
         unit: 'reqps',
         min: 0,
         width: 24,
         dataLinks: [
           {
-            title: 'Gateway in Service overview',
+            title: 'The service in Service overview',
             url: `/d/${dashboardUids.serviceOverview}?var-service=${slo.service}&\${__url_time_range}`,
           },
         ],
       }),
-    )
-    .build();
+    );
+}
+
+/** The SLO dashboard. */
+export function sloDashboard(config: DashboardsConfig): dashboard.Dashboard {
+  const names = slos.map((slo) => `${slo.name} (${(slo.objective * 100).toFixed(1)}% over ${slo.window})`);
+  const builder = baseDashboard('slo', 'Faultline / SLO', `Availability SLOs: ${names.join('; ')}.`).time({
+    from: 'now-6h',
+    to: 'now',
+  });
+  return slos.reduce((b, slo) => sloRow(b, config, slo), builder).build();
 }

@@ -3,8 +3,19 @@
  * reports them, consumer lag percentiles, flow in and out, processing outcomes and dead letters.
  */
 import { metrics } from '../catalogue.ts';
-import { queueNaming } from '../config.ts';
-import { byVariable, eq, maxBy, orZero, quantile, rate, re, series, sumBy, type Matcher } from '../promql.ts';
+import { monitoring } from '../config.ts';
+import {
+  byVariable,
+  eq,
+  maxBy,
+  orZero,
+  parseMatchers,
+  quantile,
+  rate,
+  series,
+  sumBy,
+  type Matcher,
+} from '../promql.ts';
 import { legendOf, query, type PanelQueries } from './query.ts';
 
 const QUEUE = 'messaging_destination_name';
@@ -45,7 +56,7 @@ export const queuesQueries = {
         [QUEUE],
         maxBy(
           [QUEUE, 'state'],
-          series(metrics.messagingQueueDepth, [re(QUEUE, queueNaming.deadLetterRegex)]),
+          series(metrics.messagingQueueDepth, parseMatchers(monitoring.selectors.deadLetterQueues)),
         ),
       ),
       `{{${QUEUE}}}`,

@@ -3,7 +3,6 @@
  * route of the HTTP servers, the same for the calls they make, and their caches.
  */
 import { SERVICE_LABEL, metrics } from '../catalogue.ts';
-import { prometheusJobs } from '../config.ts';
 import {
   byVariable,
   eq,
@@ -15,7 +14,7 @@ import {
   series,
   serviceMatcher,
   sumBy,
-  up,
+  targetsUp,
   type Matcher,
 } from '../promql.ts';
 import { legendOf, query, withExemplars, type PanelQueries } from './query.ts';
@@ -45,9 +44,7 @@ function errorRatio(by: readonly string[]): string {
 
 /** Targets per panel of the Service overview dashboard. */
 export const serviceOverviewQueries = {
-  targetsDown: [
-    query(`count(${up([eq('job', prometheusJobs.services)])} == 0) or vector(0)`, 'targets down'),
-  ],
+  targetsDown: [query(`count(${targetsUp()} == 0) or vector(0)`, 'targets down')],
   requestRate: [query(requests([]), 'requests/s')],
   errorRatio: [query(errorRatio([]), '5xx ratio')],
   latencyP95: [query(quantile(0.95, server, selected, []), 'p95')],

@@ -4,18 +4,16 @@
  * pipeline's scrape targets at all.
  */
 import { SERVICE_LABEL, metrics } from '../catalogue.ts';
-import { prometheusJobs } from '../config.ts';
 import {
   byVariable,
   maxBy,
   orZero,
   rate,
   ratio,
-  re,
   series,
   serviceMatcher,
   sumBy,
-  up,
+  targetsUp,
   type Matcher,
 } from '../promql.ts';
 import { legendOf, query, type PanelQueries } from './query.ts';
@@ -26,7 +24,6 @@ const perSignal = [SERVICE_LABEL, SIGNAL];
 
 const exported = sumBy(perSignal, rate(series(metrics.telemetryExported, selected)));
 const dropped = orZero(sumBy(perSignal, rate(series(metrics.telemetryDropped, selected))), exported);
-const jobs = Object.values(prometheusJobs).join('|');
 
 /** Targets per panel of the Telemetry pipeline dashboard. */
 export const telemetryPipelineQueries = {
@@ -57,5 +54,5 @@ export const telemetryPipelineQueries = {
       `${legendOf(SERVICE_LABEL, SIGNAL)} ({{instance}})`,
     ),
   ],
-  scrapeTargets: [query(sumBy(['job'], up([re('job', jobs)])), '{{job}} up')],
+  scrapeTargets: [query(sumBy(['job'], targetsUp()), '{{job}} up')],
 } satisfies Record<string, PanelQueries>;

@@ -18,11 +18,10 @@
  */
 import amqp from 'amqplib';
 import { metrics } from '../../src/catalogue.ts';
-import { prometheusJobs } from '../../src/config.ts';
 import { instantQuery } from '../../src/prometheus.ts';
 import { eq, series, up } from '../../src/promql.ts';
 import type { DemoUnderTest } from './demoUnderTest.ts';
-import { waitFor } from './prometheus.ts';
+import { waitFor, FIXTURE_JOB } from './prometheus.ts';
 
 /** Prometheus scrapes the demo every 5 s; a step's effect shows within a few scrapes. */
 const SCRAPE_INTERVAL_MS = 5_000;
@@ -105,7 +104,7 @@ export async function runFaultScenario(
   await untilSeries(
     demo,
     'every demo process scraped',
-    `${up([eq('job', prometheusJobs.services)])} == 1`,
+    `${up([eq('job', FIXTURE_JOB)])} == 1`,
     demo.scrapedProcesses,
   );
   await untilRising(demo, 'spans exported', series(metrics.telemetryExported));

@@ -6,6 +6,12 @@ import { stringify } from 'yaml';
 import { startPrometheus as startPinnedPrometheus } from '../../../backends/index.ts';
 
 /** A scrape job: its name and `host:port` targets. */
+/**
+ * The job name the fixture Prometheus scrapes the fixture services under. Only a fixture's
+ * choice: neither the rules nor the dashboards depend on a job name.
+ */
+export const FIXTURE_JOB = 'faultline-services';
+
 export interface ScrapeJob {
   readonly job: string;
   readonly targets: readonly string[];
