@@ -8,6 +8,7 @@ import type { FaultlineConfig } from '../config/types.ts';
 import { RouterMountInstrumentation } from '../http/RouterMountInstrumentation.ts';
 import { ElasticsearchShipper } from '../logs/ElasticsearchShipper.ts';
 import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
+import { createKafkaInstrumentation } from '../kafka/index.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import type { Runtime } from '../runtime.ts';
@@ -50,6 +51,7 @@ export function enableLibraryInstrumentations(
   const instrumentations: Instrumentation[] = [
     new RouterMountInstrumentation(),
     createMessagingInstrumentation(),
+    createKafkaInstrumentation({ traces: config.traces.enabled }),
     ...tracingInstrumentations(config),
   ];
   if (config.logs.correlation || shipper) {
