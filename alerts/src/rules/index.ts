@@ -4,6 +4,7 @@
  */
 import { circuitBreakers } from './circuitBreakers.ts';
 import { general } from './general.ts';
+import { kafka } from './kafka.ts';
 import { queues } from './queues.ts';
 import { retries } from './retries.ts';
 import { services } from './services.ts';
@@ -18,6 +19,7 @@ export const components: readonly Component[] = [
   circuitBreakers,
   retries,
   queues,
+  kafka,
   slo,
   telemetryPipeline,
 ];
