@@ -3,7 +3,7 @@
  * the Collector with the official builder from collector/builder-config.yaml; Jaeger, Prometheus
  * with promtool, Alertmanager with amtool from their modules on the Go module proxy, each built
  * inside its own module so its go.mod (replace directives included) decides the dependencies;
- * Elasticsearch's integration-test distribution from Maven Central. A finished build is marked,
+ * Elasticsearch's integration-test distribution and Kafka's jars from Maven Central. A finished build is marked,
  * so a second run does nothing; a failed one leaves no marker and is retried next time.
 
  */
@@ -21,6 +21,7 @@ import {
   type CollectorBuild,
   type GoProgram,
   type MavenDistribution,
+  type MavenJars,
 } from './versions.ts';
 
 const run = promisify(execFile);
@@ -93,6 +94,42 @@ async function fetchElasticsearch(dist: MavenDistribution, out: string): Promise
   }
 }
 
+function pomOf(jars: MavenJars): string {
+  const dependencies = jars.artifacts.map((coordinates) => {
+    const [groupId, artifactId, version] = coordinates.split(':');
+    return `<dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;
+  });
+  return [
+    '<project xmlns="http://maven.apache.org/POM/4.0.0">',
+    '<modelVersion>4.0.0</modelVersion>',
+    '<groupId>faultline</groupId><artifactId>backend-jars</artifactId><version>1</version>',
+    `<dependencies>${dependencies.join('')}</dependencies>`,
+    '</project>',
+  ].join('\n');
+}
+
+/** Copies the artifacts' runtime classpath into `out/libs` (a throwaway pom names them). */
+async function fetchJars(name: string, jars: MavenJars, out: string): Promise<void> {
+  requireMaven(name);
+  const project = await mkdtemp(path.join(cacheRoot(), 'download-'));
+  try {
+    await writeFile(path.join(project, 'pom.xml'), pomOf(jars));
+    await exec(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${path.join(out, 'libs')}`,
+      ],
+      project,
+    );
+  } finally {
+    await rm(project, { recursive: true, force: true });
+  }
+}
+
 async function buildInto(name: BackendName, out: string): Promise<void> {
   const spec = BACKENDS[name];
   switch (spec.kind) {
@@ -102,6 +139,8 @@ async function buildInto(name: BackendName, out: string): Promise<void> {
       return buildGoProgram(name, spec, out);
     case 'maven':
       return fetchElasticsearch(spec, out);
+    case 'maven-jars':
+      return fetchJars(name, spec, out);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The real backends Faultline's tests and demo run against, built once from pinned versions
  * (`versions.ts`) and started on free loopback ports: the OpenTelemetry Collector, Jaeger,
- * Elasticsearch, Prometheus and Alertmanager. Import from here; the rest is internal.
+ * Elasticsearch, Prometheus, Alertmanager and Kafka. Import from here; the rest is internal.
  */
 export { BACKENDS, type BackendName } from './versions.ts';
 export { ensureBuilt, ensureAllBuilt, isBuilt } from './build.ts';
@@ -27,6 +27,7 @@ export {
 } from './collector.ts';
 export { startJaeger, type RunningJaeger, type JaegerPorts } from './jaeger.ts';
 export { startElasticsearch, type RunningElasticsearch, type ElasticsearchOptions } from './elasticsearch.ts';
+export { startKafka, type RunningKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 export { startPrometheus, startAlertmanager, type RunningServer, type ServerOptions } from './prometheus.ts';
 export {
   getTrace,

@@ -31,6 +31,19 @@ export interface MavenDistribution {
   readonly minJava: number;
 }
 
+/**
+ * A Java program run from the jars of Maven Central: its artifacts and their runtime
+ * dependencies, copied into one folder that is the classpath.
+ */
+export interface MavenJars {
+  readonly kind: 'maven-jars';
+  readonly version: string;
+  /** `groupId:artifactId:version` of each artifact whose runtime classpath is fetched. */
+  readonly artifacts: readonly string[];
+  /** Lowest Java feature release it runs on. */
+  readonly minJava: number;
+}
+
 /** The Collector, built by the official builder from a committed manifest. */
 export interface CollectorBuild {
   readonly kind: 'collector';
@@ -81,6 +94,18 @@ export const BACKENDS = {
     artifact: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:9.4.3:zip',
     minJava: 21,
   } satisfies MavenDistribution,
+  kafka: {
+    kind: 'maven-jars',
+    version: '4.3.2',
+    artifacts: [
+      // The broker (KRaft: controller and broker in one process), with `kafka.tools.StorageTool`.
+      'org.apache.kafka:kafka_2.13:4.3.2',
+      // What the binary distribution's libs/ adds: SLF4J 2 bound to Log4j 2, so the broker logs.
+      'org.slf4j:slf4j-api:2.0.17',
+      'org.apache.logging.log4j:log4j-slf4j2-impl:2.25.5',
+    ],
+    minJava: 17,
+  } satisfies MavenJars,
 } as const;
 
 /** A backend's name. */

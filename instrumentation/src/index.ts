@@ -70,3 +70,14 @@ export {
   type MonitorQueuesOptions,
   type QueueMonitor,
 } from './messaging/index.ts';
+export {
+  KafkaInstrumentation,
+  createKafkaInstrumentation,
+  type KafkaInstrumentationConfig,
+  KAFKA_SYSTEM,
+  monitorConsumerGroups,
+  type ConsumerGroupMonitor,
+  type MonitorConsumerGroupsOptions,
+  type MonitoredGroup,
+  type MonitorFailure,
+} from './kafka/index.ts';

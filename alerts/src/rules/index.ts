@@ -5,6 +5,7 @@
 import { absent } from './absent.ts';
 import { circuitBreakers } from './circuitBreakers.ts';
 import { general } from './general.ts';
+import { kafka } from './kafka.ts';
 import { queues } from './queues.ts';
 import { retries } from './retries.ts';
 import { selfMonitoring } from './selfMonitoring.ts';
@@ -22,6 +23,7 @@ export const components: readonly Component[] = [
   circuitBreakers,
   retries,
   queues,
+  kafka,
   slo,
   telemetryPipeline,
 ];

@@ -1,6 +1,7 @@
 /**
  * Queues: how much waits in each queue and who consumes it (as the broker reports), how long
- * messages wait before processing, how processing ends, and what lands in dead-letter queues.
+ * messages wait before processing, how processing ends, and what lands in dead-letter queues;
+ * for Kafka, how far each consumer group is behind, how old that backlog is, and its members.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metrics } from '../catalogue.ts';
@@ -21,6 +22,7 @@ export function queuesDashboard(config: DashboardsConfig): dashboard.Dashboard {
     .withVariable(
       labelVariable('queue', 'Queue', series(metrics.messagingQueueDepth), 'messaging_destination_name'),
     )
+    .withVariable(labelVariable('group', 'Kafka group', series(metrics.kafkaConsumerGroupLag), 'group'))
     .withRow(row('Broker'))
     .withPanel(
       timeSeriesPanel(config, {
@@ -103,6 +105,71 @@ export function queuesDashboard(config: DashboardsConfig): dashboard.Dashboard {
         unit: 'short',
         min: 0,
         runbooks: ['DeadLetterQueueGrowing'],
+      }),
+    )
+    .withRow(row('Kafka consumer groups'))
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Kafka consumer-group lag',
+        description:
+          "Records each consumer group has not consumed per topic (high watermark minus committed offset), read from the brokers: reported even when the group's consumers are gone.",
+        queries: q.kafkaLag,
+        unit: 'short',
+        min: 0,
+        runbooks: ['KafkaConsumerGroupStalled', 'KafkaConsumerGroupNoMembers'],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Kafka oldest unconsumed record',
+        description: 'Estimated age of the oldest record each group has not consumed, per topic.',
+        queries: q.kafkaLagAge,
+        unit: 's',
+        min: 0,
+        runbooks: ['KafkaConsumerGroupLagHigh'],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Kafka group members and rebalances',
+        description:
+          'Members of each group as the coordinator reports them, and how many times its consumers rejoined it (each rebalance stops processing).',
+        queries: q.kafkaMembers,
+        unit: 'short',
+        min: 0,
+        runbooks: ['KafkaConsumerGroupNoMembers', 'KafkaRebalanceStorm'],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Kafka records committed',
+        description:
+          'How far each group moved its committed offsets per interval, per topic. Flat while the lag grows is a stalled group.',
+        queries: q.kafkaCommitted,
+        unit: 'short',
+        min: 0,
+        runbooks: ['KafkaConsumerGroupStalled'],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Kafka rebalance duration',
+        description:
+          '95th percentile of the time consumers spent joining their group; processing waits meanwhile.',
+        queries: q.kafkaRebalanceDuration,
+        unit: 's',
+        min: 0,
+        runbooks: ['KafkaRebalanceStorm'],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Kafka monitor failures and unreadable trace context',
+        description:
+          'Failed consumer-group samples per second by reason (its lag series are cleared meanwhile), and records whose traceparent header could not be read.',
+        queries: q.kafkaErrors,
+        unit: 'short',
+        min: 0,
       }),
     )
     .build();

@@ -1,12 +1,14 @@
 /**
  * Queries of the Queues dashboard: depth (ready, unacknowledged) and consumers as the broker
- * reports them, consumer lag percentiles, flow in and out, processing outcomes and dead letters.
+ * reports them, consumer lag percentiles, flow in and out, processing outcomes and dead letters;
+ * and Kafka consumer groups as the brokers report them (lag, its age, members) with rebalances.
  */
 import { metrics } from '../catalogue.ts';
 import { monitoring } from '../config.ts';
 import {
   byVariable,
   eq,
+  increase,
   maxBy,
   orZero,
   parseMatchers,
@@ -20,6 +22,8 @@ import { legendOf, query, type PanelQueries } from './query.ts';
 
 const QUEUE = 'messaging_destination_name';
 const queues: readonly Matcher[] = [byVariable(QUEUE, 'queue')];
+const groups: readonly Matcher[] = [byVariable('group', 'group')];
+const GROUP_TOPIC = ['group', 'topic'];
 const processed = (matchers: readonly Matcher[]): string =>
   rate(series(metrics.messagingProcessDuration, [...queues, ...matchers], 'count'));
 
@@ -60,6 +64,42 @@ export const queuesQueries = {
         ),
       ),
       `{{${QUEUE}}}`,
+    ),
+  ],
+  // Several services may run a monitor of the same group: max per partition, then the sum.
+  kafkaLag: [
+    query(
+      sumBy(GROUP_TOPIC, maxBy([...GROUP_TOPIC, 'partition'], series(metrics.kafkaConsumerGroupLag, groups))),
+      'records behind {{group}} on {{topic}}',
+    ),
+  ],
+  kafkaLagAge: [
+    query(maxBy(GROUP_TOPIC, series(metrics.kafkaConsumerGroupLagSeconds, groups)), '{{group}} on {{topic}}'),
+  ],
+  kafkaMembers: [
+    query(maxBy(['group'], series(metrics.kafkaConsumerGroupMembers, groups)), 'members of {{group}}'),
+    query(
+      sumBy(['group'], increase(series(metrics.kafkaRebalances, groups))),
+      'rebalance joins of {{group}}',
+    ),
+  ],
+  kafkaCommitted: [
+    query(
+      sumBy(
+        GROUP_TOPIC,
+        `delta(${maxBy([...GROUP_TOPIC, 'partition'], series(metrics.kafkaConsumerGroupOffset, groups))}[$__rate_interval:])`,
+      ),
+      'committed by {{group}} on {{topic}}',
+    ),
+  ],
+  kafkaRebalanceDuration: [
+    query(quantile(0.95, metrics.kafkaRebalanceDuration, groups, ['group']), 'p95 {{group}}'),
+  ],
+  kafkaErrors: [
+    query(sumBy(['reason'], rate(series(metrics.kafkaMonitorFailures))), 'monitor: {{reason}}'),
+    query(
+      sumBy([QUEUE], rate(series(metrics.messagingInvalidTraceContext, [eq('messaging_system', 'kafka')]))),
+      `unreadable traceparent on {{${QUEUE}}}`,
     ),
   ],
 } satisfies Record<string, PanelQueries>;

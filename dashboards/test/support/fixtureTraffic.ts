@@ -101,6 +101,7 @@ export class FixtureTraffic {
     this.#consume();
     this.#breakerTimers();
     this.#queueGauges();
+    this.#kafkaGroup();
     for (const registry of this.#allRegistries()) this.#telemetry(registry);
   }
 
@@ -244,6 +245,33 @@ export class FixtureTraffic {
     depth.set({ ...dlq, state: 'unacked' }, 0);
     consumers.set(queue, 2);
     consumers.set(dlq, 0);
+  }
+
+  // A Kafka consumer group of payment-service on orders.created, as the consumer-group monitor in
+  // order-service reports it from the brokers; the consumers count rebalances and bad headers.
+  #kafkaGroup(): void {
+    const reporter = this.#registries.orderService;
+    const consumer = this.#registries.paymentService;
+    const group = 'payment-service';
+    const random = this.#random;
+    consumer
+      .counter('messagingInvalidTraceContext')
+      .inc({ messaging_system: 'kafka', messaging_destination_name: QUEUE }, 0);
+    reporter
+      .counter('kafkaMonitorFailures')
+      .inc({ reason: 'unreachable' }, this.faulty && random() < 0.1 ? 1 : 0);
+    for (const partition of ['0', '1']) {
+      const labels = { group, topic: QUEUE, partition };
+      const lag = this.#backlog + Math.floor(random() * 3);
+      reporter.gauge('kafkaConsumerGroupLag').set(labels, lag);
+      reporter.gauge('kafkaConsumerGroupLagSeconds').set(labels, lag * 0.5);
+      reporter.gauge('kafkaConsumerGroupOffset').set(labels, this.#tick * 2);
+    }
+    reporter.gauge('kafkaConsumerGroupMembers').set({ group }, 2);
+    const rebalancing = this.#tick % 50 === 1;
+    consumer.counter('kafkaRebalances').inc({ group }, rebalancing ? 1 : 0);
+    if (rebalancing)
+      consumer.histogram('kafkaRebalanceDuration').observe({ labels: { group }, value: 0.2 + random() });
   }
 
   #initTelemetry(registry: MetricsRegistry): void {

@@ -28,6 +28,7 @@ export const logFields = {
   breakerPreviousState: 'faultline.breaker.previous_state',
   messagingDestinationName: 'messaging.destination.name',
   queueSampleSource: 'faultline.messaging.sample_source',
+  kafkaConsumerGroup: 'messaging.consumer.group.name',
 } as const;
 
 /** The ECS version the format declares in `ecs.version`. */
@@ -38,6 +39,9 @@ export const logActions = {
   breakerStateChange: 'circuit_breaker.state_change',
   queueSampleFailed: 'messaging.queue_sample.failed',
   queueSampleRecovered: 'messaging.queue_sample.recovered',
+  kafkaMonitorFailed: 'messaging.kafka_monitor.failed',
+  kafkaMonitorRecovered: 'messaging.kafka_monitor.recovered',
+  invalidTraceContext: 'messaging.trace_context.invalid',
 } as const;
 
 /** A field name of the log catalogue. */

@@ -40,6 +40,9 @@ export const HTTP_DURATION_BUCKETS = [
 /** Buckets for the time a message waited in a queue: from 10 ms to 10 minutes. */
 export const CONSUMER_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600] as const;
 
+/** Buckets for how long a consumer-group rebalance held a consumer: 10 ms to 2 minutes. */
+export const REBALANCE_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
+
 /** Buckets for the delays a retry policy actually waited. */
 export const BACKOFF_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
 
@@ -153,7 +156,7 @@ export const metrics = {
     name: 'messaging_process_duration_seconds',
     type: 'histogram',
     group: 'messaging',
-    help: 'Processing time of a message, by how it ended: ack, requeue, dead_letter or reject.',
+    help: 'Processing time of a message, by how it ended: ack, requeue, dead_letter or reject (Kafka: ack when the handler succeeded, requeue when it threw and the record is delivered again).',
     labelNames: ['messaging_system', 'messaging_destination_name', 'outcome'],
     labelValues: { outcome: ['ack', 'requeue', 'dead_letter', 'reject'] },
     buckets: HTTP_DURATION_BUCKETS,
@@ -172,6 +175,65 @@ export const metrics = {
     group: 'messaging',
     help: 'Consumers attached to a queue, as the broker reports them.',
     labelNames: ['messaging_system', 'messaging_destination_name'],
+  }),
+
+  messagingInvalidTraceContext: define({
+    name: 'messaging_invalid_trace_context_total',
+    type: 'counter',
+    group: 'messaging',
+    help: 'Messages consumed with a trace-context header that could not be read (the consumer span starts a new trace).',
+    labelNames: ['messaging_system', 'messaging_destination_name'],
+  }),
+  kafkaConsumerGroupLag: define({
+    name: 'messaging_kafka_consumer_group_lag',
+    type: 'gauge',
+    group: 'messaging',
+    help: "Records of a partition not yet consumed by a consumer group: the high watermark minus the group's committed offset (minus the earliest retained offset before the first commit).",
+    labelNames: ['group', 'topic', 'partition'],
+  }),
+  kafkaConsumerGroupLagSeconds: define({
+    name: 'messaging_kafka_consumer_group_lag_seconds',
+    type: 'gauge',
+    group: 'messaging',
+    help: "Estimated age of the oldest record a consumer group has not consumed: how long ago the partition's high watermark stood at the committed offset, as sampled by the monitor (a lower bound past its sample history).",
+    labelNames: ['group', 'topic', 'partition'],
+  }),
+  kafkaConsumerGroupOffset: define({
+    name: 'messaging_kafka_consumer_group_committed_offset',
+    type: 'gauge',
+    group: 'messaging',
+    help: 'Offset a consumer group last committed on a partition (absent before its first commit).',
+    labelNames: ['group', 'topic', 'partition'],
+  }),
+  kafkaConsumerGroupMembers: define({
+    name: 'messaging_kafka_consumer_group_members',
+    type: 'gauge',
+    group: 'messaging',
+    help: 'Members of a consumer group as the group coordinator reports them.',
+    labelNames: ['group'],
+  }),
+  kafkaMonitorFailures: define({
+    name: 'messaging_kafka_monitor_failures_total',
+    type: 'counter',
+    group: 'messaging',
+    help: 'Samples of the consumer-group monitor that failed, by reason: unreachable (no broker answered), unknown_group, unknown_topic.',
+    labelNames: ['reason'],
+    labelValues: { reason: ['unreachable', 'unknown_group', 'unknown_topic'] },
+  }),
+  kafkaRebalances: define({
+    name: 'messaging_kafka_consumer_rebalances_total',
+    type: 'counter',
+    group: 'messaging',
+    help: 'Times a consumer of this process (re)joined its group: every rebalance it took part in.',
+    labelNames: ['group'],
+  }),
+  kafkaRebalanceDuration: define({
+    name: 'messaging_kafka_consumer_rebalance_duration_seconds',
+    type: 'histogram',
+    group: 'messaging',
+    help: 'Time a consumer of this process spent joining its group in a rebalance (processing stops meanwhile).',
+    labelNames: ['group'],
+    buckets: REBALANCE_BUCKETS,
   }),
 
   cacheRequests: define({

@@ -16,6 +16,7 @@ import { ElasticsearchShipper } from '../logs/ElasticsearchShipper.ts';
 import { BunyanInstrumentation } from '../logs/bunyanInstrumentation.ts';
 import { PinoInstrumentation } from '../logs/pinoInstrumentation.ts';
 import { WinstonInstrumentation } from '../logs/winstonInstrumentation.ts';
+import { createKafkaInstrumentation } from '../kafka/index.ts';
 import { createMessagingInstrumentation } from '../messaging/index.ts';
 import { MqttInstrumentation } from '../messaging/mqttInstrumentation.ts';
 import { NatsInstrumentation } from '../messaging/natsInstrumentation.ts';
@@ -64,6 +65,7 @@ export function enableLibraryInstrumentations(
     createMessagingInstrumentation(),
     new NatsInstrumentation(),
     new MqttInstrumentation(),
+    createKafkaInstrumentation({ traces: config.traces.enabled }),
     ...spanOnly,
   ];
   if (config.logs.correlation || shipper) {
