@@ -3,7 +3,8 @@
  * the Collector with the official builder from collector/builder-config.yaml; Jaeger, Prometheus
  * with promtool, Alertmanager with amtool from their modules on the Go module proxy, each built
  * inside its own module so its go.mod (replace directives included) decides the dependencies;
- * Elasticsearch's integration-test distribution from Maven Central. A finished build is marked,
+ * Elasticsearch's integration-test distribution and opentelemetry-proto's `.proto` files from
+ * Maven Central. A finished build is marked,
  * so a second run does nothing; a failed one leaves no marker and is retried next time.
 
  */
@@ -21,6 +22,7 @@ import {
   type CollectorBuild,
   type GoProgram,
   type MavenDistribution,
+  type MavenProtos,
 } from './versions.ts';
 
 const run = promisify(execFile);
@@ -93,6 +95,25 @@ async function fetchElasticsearch(dist: MavenDistribution, out: string): Promise
   }
 }
 
+async function fetchProtos(spec: MavenProtos, out: string): Promise<void> {
+  requireMaven('the OTLP .proto files');
+  const download = await mkdtemp(path.join(cacheRoot(), 'download-'));
+  try {
+    await exec('mvn', [
+      '-q',
+      '-B',
+      'dependency:copy',
+      `-Dartifact=${spec.artifact}`,
+      `-DoutputDirectory=${download}`,
+    ]);
+    const [jar] = (await readdir(download)).filter((file) => file.endsWith('.jar'));
+    if (!jar) throw new Error(`Maven Central served no jar for ${spec.artifact}`);
+    await exec('unzip', ['-q', path.join(download, jar), 'opentelemetry/*', '-d', path.join(out, 'protos')]);
+  } finally {
+    await rm(download, { recursive: true, force: true });
+  }
+}
+
 async function buildInto(name: BackendName, out: string): Promise<void> {
   const spec = BACKENDS[name];
   switch (spec.kind) {
@@ -102,6 +123,8 @@ async function buildInto(name: BackendName, out: string): Promise<void> {
       return buildGoProgram(name, spec, out);
     case 'maven':
       return fetchElasticsearch(spec, out);
+    case 'protos':
+      return fetchProtos(spec, out);
   }
 }
 

@@ -31,6 +31,13 @@ export interface MavenDistribution {
   readonly minJava: number;
 }
 
+/** A jar of `.proto` sources from Maven Central, unpacked (the OTLP schema the strict receivers decode with). */
+export interface MavenProtos {
+  readonly kind: 'protos';
+  readonly version: string;
+  readonly artifact: string;
+}
+
 /** The Collector, built by the official builder from a committed manifest. */
 export interface CollectorBuild {
   readonly kind: 'collector';
@@ -81,6 +88,12 @@ export const BACKENDS = {
     artifact: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:9.4.3:zip',
     minJava: 21,
   } satisfies MavenDistribution,
+  // opentelemetry-proto's own release, published by opentelemetry-java with the .proto sources.
+  otlpProto: {
+    kind: 'protos',
+    version: '1.11.0',
+    artifact: 'io.opentelemetry.proto:opentelemetry-proto:1.11.0-alpha:jar',
+  } satisfies MavenProtos,
 } as const;
 
 /** A backend's name. */

@@ -61,9 +61,9 @@ export const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
   },
   {
     span: /^SERVER GET \/items\/by-fetch/,
-    field: /^parent$/,
+    field: /^(parent|flags)$/,
     reason:
-      "The request a fetch() call made has that call's CLIENT span as parent in Faultline (the fetch is traced and its context propagated); under the SDK without instrumentation-undici it starts a new trace.",
+      "The request a fetch() call made has that call's CLIENT span as (remote) parent in Faultline (the fetch is traced and its context propagated, so the span's flags say IS_REMOTE); under the SDK without instrumentation-undici it starts a new trace.",
   },
   {
     span: /^resource$/,
