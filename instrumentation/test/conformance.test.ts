@@ -2,7 +2,8 @@
  * Differential conformance: the scenario app (testing/conformance/app.cjs) runs under the
  * official OpenTelemetry SDK (the oracle: sdk-node with instrumentation-http and -express) and
  * under Faultline, both exporting to the strict OTLP receiver; the decoded spans and resources
- * are compared field by field. A difference passes only if testing/conformance/allowedDifferences.ts
+ * are compared field by field, and so are the series of the HTTP duration histograms each serves
+ * in Prometheus format. A difference passes only if testing/conformance/allowedDifferences.ts
  * lists it with its reason, and every listed difference must still occur.
  */
 import { join } from 'node:path';
@@ -11,6 +12,11 @@ import type { NormalisedSpan } from '../../testing/receivers/otlp/normaliseSpans
 import { ALLOWED_DIFFERENCES } from '../../testing/conformance/allowedDifferences.ts';
 import { canonicalResource, canonicalSpans } from '../../testing/conformance/canonicalSpans.ts';
 import { compareRecords, compareSpans, type Difference } from '../../testing/conformance/compareRuns.ts';
+import {
+  HTTP_HISTOGRAMS,
+  compareHistogram,
+  histogramSeries,
+} from '../../testing/conformance/metricSeries.ts';
 import { ROOT, runApp } from './support/runApp.ts';
 
 const CONFORMANCE = join(ROOT, 'testing', 'conformance');
@@ -19,6 +25,8 @@ type Implementation = 'faultline' | 'sdk';
 interface Run {
   readonly spans: readonly NormalisedSpan[];
   readonly port: number;
+  /** The Prometheus exposition scraped after the requests. */
+  readonly metrics: string;
 }
 
 /** Runs the app under one implementation, drives `requests`, stops it (flushing) and returns what arrived. */
@@ -49,9 +57,10 @@ async function run(
         headers: { 'user-agent': 'conformance-driver/1' },
       });
     }
+    const metrics = await app.metrics();
     await app.stop('SIGTERM');
     expect(receiver.rejections()).toEqual([]);
-    return { spans: receiver.spans(), port: Number(new URL(app.url).port) };
+    return { spans: receiver.spans(), port: Number(new URL(app.url).port), metrics };
   } finally {
     await receiver.close();
   }
@@ -98,6 +107,13 @@ describe('Faultline against the OpenTelemetry SDK, on the same scenario app', ()
         'resource.',
         canonicalResource(ours.spans, ours.port),
         canonicalResource(sdk.spans, sdk.port),
+      ),
+      ...HTTP_HISTOGRAMS.flatMap((names) =>
+        compareHistogram(
+          names.faultline,
+          histogramSeries(ours.metrics, names.faultline, ours.port),
+          histogramSeries(sdk.metrics, names.sdk, sdk.port),
+        ),
       ),
     ];
   }, 120_000);

@@ -8,9 +8,12 @@
 
 /** One accepted difference: which spans (by key), which field, and why. */
 export interface AllowedDifference {
-  /** Matches the span key (`SERVER GET /items/42`, `INTERNAL manual.parent`) or `resource`. */
+  /** Matches the span key (`SERVER GET /items/42`, `INTERNAL manual.parent`), `resource` or `metric <name>`. */
   readonly span: RegExp;
-  /** Matches the field path (`span`, `name`, `attributes.http.route`, `scope.name`, `resource.host.id`). */
+  /**
+   * Matches the field path (`span`, `name`, `attributes.http.route`, `scope.name`,
+   * `resource.host.id`; for metrics `label <name>` or `series <labels as JSON>`).
+   */
   readonly field: RegExp;
   readonly reason: string;
 }
@@ -71,5 +74,35 @@ export const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
       /^resource\.(telemetry\.sdk\.(name|version)|service\.instance\.id|host\.id|process\.(executable\.(name|path)|owner|runtime\.description|command_args))$/,
     reason:
       'telemetry.sdk.name is "faultline" with Faultline\'s version (the value "opentelemetry" is reserved for the official SDKs); Faultline always sets service.instance.id (every process is one instance of the service) and leaves out the SDK detectors\' host.id, process.executable.*, process.owner, process.command_args and process.runtime.description, which cost start-up I/O and can expose file paths, user names and command-line secrets.',
+  },
+  {
+    span: /^metric http_(server|client)_request_duration_seconds$/,
+    field: /^label network_protocol_version$/,
+    reason:
+      'The duration histograms carry no network_protocol_version label: it is almost always 1.1, and every label multiplies the series a Prometheus stores; the spans carry network.protocol.version.',
+  },
+  {
+    span: /^metric http_(server|client)_request_duration_seconds$/,
+    field: /^label service$/,
+    reason:
+      "Every Faultline metric has a service label (the service.name of the resource), which the generated alert rules and dashboards select by; the SDK's Prometheus exporter puts the resource in target_info instead.",
+  },
+  {
+    span: /^metric http_server_request_duration_seconds$/,
+    field: /^series .*"http_response_status_code":"404"/,
+    reason:
+      'A request no route matched is observed with http_route="unmatched" (the SDK: without http_route), as its span is named; being revisited in a separate branch.',
+  },
+  {
+    span: /^metric http_client_request_duration_seconds$/,
+    field: /^series \{"http_request_method":"POST"/,
+    reason:
+      "The SDK's HTTP instrumentation measures the SDK's own OTLP export requests (POST to the collector); Faultline never records its own exports (they run with tracing suppressed and are skipped by the client instrumentation).",
+  },
+  {
+    span: /^SERVER GET \/metrics$/,
+    field: /^span$/,
+    reason:
+      'The SDK traces the scrape of its own Prometheus endpoint; Faultline leaves requests to its metrics endpoint untraced and out of the HTTP histogram.',
   },
 ];
