@@ -27,5 +27,7 @@ export const promtoolPath = (): string => programPath('prometheus', 'promtool');
 export const amtoolPath = (): string => programPath('alertmanager', 'amtool');
 /** The Collector built from collector/builder-config.yaml. */
 export const collectorPath = (): string => programPath('collector', 'otelcol-faultline');
+/** The directory holding `opentelemetry/proto/**.proto` of the pinned opentelemetry-proto release. */
+export const otlpProtoDir = (): string => programPath('otlpProto', 'protos');
 /** The checked-in Collector configuration every run uses. */
 export const COLLECTOR_CONFIG = path.join(repoRoot(), 'collector', 'otel-collector.yaml');

@@ -3,7 +3,8 @@
  * the Collector with the official builder from collector/builder-config.yaml; Jaeger, Prometheus
  * with promtool, Alertmanager with amtool from their modules on the Go module proxy, each built
  * inside its own module so its go.mod (replace directives included) decides the dependencies;
- * Elasticsearch's integration-test distribution and Kafka's jars from Maven Central. A finished build is marked,
+ * Elasticsearch's integration-test distribution, Kafka's jars and opentelemetry-proto's `.proto`
+ * files from Maven Central. A finished build is marked,
  * so a second run does nothing; a failed one leaves no marker and is retried next time.
 
  */
@@ -22,6 +23,7 @@ import {
   type GoProgram,
   type MavenDistribution,
   type MavenJars,
+  type MavenProtos,
 } from './versions.ts';
 
 const run = promisify(execFile);
@@ -130,6 +132,25 @@ async function fetchJars(name: string, jars: MavenJars, out: string): Promise<vo
   }
 }
 
+async function fetchProtos(spec: MavenProtos, out: string): Promise<void> {
+  requireMaven('the OTLP .proto files');
+  const download = await mkdtemp(path.join(cacheRoot(), 'download-'));
+  try {
+    await exec('mvn', [
+      '-q',
+      '-B',
+      'dependency:copy',
+      `-Dartifact=${spec.artifact}`,
+      `-DoutputDirectory=${download}`,
+    ]);
+    const [jar] = (await readdir(download)).filter((file) => file.endsWith('.jar'));
+    if (!jar) throw new Error(`Maven Central served no jar for ${spec.artifact}`);
+    await exec('unzip', ['-q', path.join(download, jar), 'opentelemetry/*', '-d', path.join(out, 'protos')]);
+  } finally {
+    await rm(download, { recursive: true, force: true });
+  }
+}
+
 async function buildInto(name: BackendName, out: string): Promise<void> {
   const spec = BACKENDS[name];
   switch (spec.kind) {
@@ -141,6 +162,8 @@ async function buildInto(name: BackendName, out: string): Promise<void> {
       return fetchElasticsearch(spec, out);
     case 'maven-jars':
       return fetchJars(name, spec, out);
+    case 'protos':
+      return fetchProtos(spec, out);
   }
 }
 

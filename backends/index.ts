@@ -12,6 +12,7 @@ export {
   promtoolPath,
   amtoolPath,
   collectorPath,
+  otlpProtoDir,
   COLLECTOR_CONFIG,
 } from './binaries.ts';
 export { ToolchainError } from './toolchain.ts';

@@ -44,6 +44,13 @@ export interface MavenJars {
   readonly minJava: number;
 }
 
+/** A jar of `.proto` sources from Maven Central, unpacked (the OTLP schema the strict receivers decode with). */
+export interface MavenProtos {
+  readonly kind: 'protos';
+  readonly version: string;
+  readonly artifact: string;
+}
+
 /** The Collector, built by the official builder from a committed manifest. */
 export interface CollectorBuild {
   readonly kind: 'collector';
@@ -106,6 +113,12 @@ export const BACKENDS = {
     ],
     minJava: 17,
   } satisfies MavenJars,
+  // opentelemetry-proto's own release, published by opentelemetry-java with the .proto sources.
+  otlpProto: {
+    kind: 'protos',
+    version: '1.11.0',
+    artifact: 'io.opentelemetry.proto:opentelemetry-proto:1.11.0-alpha:jar',
+  } satisfies MavenProtos,
 } as const;
 
 /** A backend's name. */

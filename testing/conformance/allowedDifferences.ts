@@ -8,11 +8,16 @@
 
 /** One accepted difference: which spans (by key), which field, and why. */
 export interface AllowedDifference {
-  /** Matches the span key (`SERVER GET /items/42`, `INTERNAL manual.parent`) or `resource`. */
+  /** Matches the span key (`SERVER GET /items/42`, `INTERNAL manual.parent`), `resource` or `metric <name>`. */
   readonly span: RegExp;
-  /** Matches the field path (`span`, `name`, `attributes.http.route`, `scope.name`, `resource.host.id`). */
+  /**
+   * Matches the field path (`span`, `name`, `attributes.http.route`, `scope.name`,
+   * `resource.host.id`; for metrics `label <name>` or `series <labels as JSON>`).
+   */
   readonly field: RegExp;
   readonly reason: string;
+  /** The difference depends on timing (it may not occur in every run), so its absence is not an error. */
+  readonly sometimes?: true;
 }
 
 /** The accepted differences; see the module comment. */
@@ -54,16 +59,16 @@ export const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
       'An error thrown by an express handler becomes an exception event on the SERVER span in Faultline (it has no request-handler span); the SDK records it on its express request-handler span.',
   },
   {
-    span: /^CLIENT GET http:\/\/HOST\/items\/by-fetch/,
+    span: /^CLIENT GET http:\/\/HOST\/(items\/by-fetch|refused-fetch)/,
     field: /^span$/,
     reason:
       "fetch() is traced: Faultline follows both of Node's HTTP clients (node:http and fetch/undici) through their diagnostics channels; the SDK traces fetch only with @opentelemetry/instrumentation-undici, which the oracle setup (instrumentation-http and -express) does not load.",
   },
   {
     span: /^SERVER GET \/items\/by-fetch/,
-    field: /^parent$/,
+    field: /^(parent|flags)$/,
     reason:
-      "The request a fetch() call made has that call's CLIENT span as parent in Faultline (the fetch is traced and its context propagated); under the SDK without instrumentation-undici it starts a new trace.",
+      "The request a fetch() call made has that call's CLIENT span as (remote) parent in Faultline (the fetch is traced and its context propagated, so the span's flags say IS_REMOTE); under the SDK without instrumentation-undici it starts a new trace.",
   },
   {
     span: /^resource$/,
@@ -71,5 +76,42 @@ export const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
       /^resource\.(telemetry\.sdk\.(name|version)|service\.instance\.id|host\.id|process\.(executable\.(name|path)|owner|runtime\.description|command_args))$/,
     reason:
       'telemetry.sdk.name is "faultline" with Faultline\'s version (the value "opentelemetry" is reserved for the official SDKs); Faultline always sets service.instance.id (every process is one instance of the service) and leaves out the SDK detectors\' host.id, process.executable.*, process.owner, process.command_args and process.runtime.description, which cost start-up I/O and can expose file paths, user names and command-line secrets.',
+  },
+  {
+    span: /^metric http_(server|client)_request_duration_seconds$/,
+    field: /^label network_protocol_version$/,
+    reason:
+      'The duration histograms carry no network_protocol_version label: it is almost always 1.1, and every label multiplies the series a Prometheus stores; the spans carry network.protocol.version.',
+  },
+  {
+    span: /^metric http_(server|client)_request_duration_seconds$/,
+    field: /^label service$/,
+    reason:
+      "Every Faultline metric has a service label (the service.name of the resource), which the generated alert rules and dashboards select by; the SDK's Prometheus exporter puts the resource in target_info instead.",
+  },
+  {
+    span: /^metric http_server_request_duration_seconds$/,
+    field: /^series .*"http_response_status_code":"404"/,
+    reason:
+      'A request no route matched is observed with http_route="unmatched" (the SDK: without http_route), as its span is named; being revisited in a separate branch.',
+  },
+  {
+    span: /^metric http_client_request_duration_seconds$/,
+    field: /^series \{"http_request_method":"POST"/,
+    sometimes: true,
+    reason:
+      "The SDK's HTTP instrumentation measures the SDK's own OTLP export requests (POST to the collector); Faultline never records its own exports (they run with tracing suppressed and are skipped by the client instrumentation).",
+  },
+  {
+    span: /^SERVER GET \/metrics$/,
+    field: /^span$/,
+    reason:
+      'The SDK traces the scrape of its own Prometheus endpoint; Faultline leaves requests to its metrics endpoint untraced and out of the HTTP histogram.',
+  },
+  {
+    span: /^(CLIENT GET http:\/\/HOST\/refused-http|metric http_client_request_duration_seconds)$/,
+    field: /^(attributes\.error\.type|series \{"error_type":"(ECONNREFUSED|Error)")/,
+    reason:
+      'A request that got no response has error.type set to the error\'s code (ECONNREFUSED, ECONNRESET, ETIMEDOUT: the low-cardinality component-specific identifier the conventions allow) where there is one, and its name otherwise; the SDK always uses the name ("Error"), which cannot tell a refused connection from a reset one.',
   },
 ];

@@ -27,7 +27,10 @@ app.get('/outgoing', async (req, res) => {
       )
       .on('error', reject),
   );
-  await fetch(`http://127.0.0.1:1/refused`).catch(() => undefined);
+  // A port nothing listens on: both clients fail to connect.
+  const closed = `http://127.0.0.1:${process.env.CLOSED_PORT}`;
+  await fetch(`${closed}/refused-fetch`).catch(() => undefined);
+  await new Promise((resolve) => http.get(`${closed}/refused-http`, resolve).on('error', resolve));
   res.json({ ok: true });
 });
 

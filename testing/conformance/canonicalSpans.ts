@@ -74,6 +74,7 @@ export function canonicalSpans(spans: readonly NormalisedSpan[], port: number): 
       name: stable(span.name, port),
       parent: parentKey(span),
       traceState: span.traceState,
+      flags: span.flags,
       status: span.status,
       attributes: attributes(span.attributes, port),
       events: span.events.map((event) => ({

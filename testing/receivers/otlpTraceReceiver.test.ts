@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import protobuf from 'protobufjs';
 import type { SampleTraceReport } from './fixtures/exportSampleTrace.ts';
-import { loadTraceSchema } from './otlp/otlpProto.ts';
+import { PROTO_VERSION, loadTraceSchema } from './otlp/otlpProto.ts';
 import { SPAN_KIND, STATUS_CODE } from './otlp/validateTraceRequest.ts';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from './otlpTraceReceiver.ts';
 
@@ -23,14 +23,27 @@ async function exportSampleTrace(url: string, encoding: 'protobuf' | 'json', tim
 }
 
 /** A valid request in the shared decoded shape (ids as Buffers), for hand-made payloads. */
-function validRequest(overrides: { traceId?: Buffer; startTimeUnixNano?: string } = {}) {
+function validRequest(
+  overrides: {
+    traceId?: Buffer;
+    startTimeUnixNano?: string;
+    flags?: number;
+    scopeAttributeKey?: string;
+  } = {},
+) {
   return {
     resourceSpans: [
       {
         resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hand-made' } }] },
         scopeSpans: [
           {
-            scope: { name: 'manual', version: '1' },
+            scope: {
+              name: 'manual',
+              version: '1',
+              attributes: [
+                { key: overrides.scopeAttributeKey ?? 'scope.kind', value: { stringValue: 'test' } },
+              ],
+            },
             spans: [
               {
                 traceId: overrides.traceId ?? Buffer.from('0af7651916cd43dd8448eb211c80319c', 'hex'),
@@ -39,6 +52,7 @@ function validRequest(overrides: { traceId?: Buffer; startTimeUnixNano?: string 
                 kind: 1,
                 startTimeUnixNano: overrides.startTimeUnixNano ?? '1700000000000000000',
                 endTimeUnixNano: '1700000000500000000',
+                ...(overrides.flags === undefined ? {} : { flags: overrides.flags }),
               },
             ],
           },
@@ -54,8 +68,8 @@ function encodeProtobuf(request: object): Buffer {
 }
 
 /**
- * validRequest() encoded by hand so its span carries `flags` (field 16, fixed32, added in
- * opentelemetry-proto v1.1.0), which the receiver's v0.18 schema does not declare.
+ * validRequest() encoded by hand, its span's `flags` (field 16, fixed32, opentelemetry-proto
+ * v1.1.0) appended as raw bytes, so the test does not rely on the schema it checks.
  */
 function encodeWithSpanFlags(): Buffer {
   const root = loadTraceSchema().request.root;
@@ -161,13 +175,31 @@ describe('OTLP trace receiver', () => {
     });
   });
 
-  it('accepts protobuf fields newer than its v0.18 schema (Span.flags) instead of rejecting them', async () => {
+  it(`decodes Span.flags with the pinned opentelemetry-proto ${PROTO_VERSION} schema`, async () => {
     const response = await post(receiver, 'application/x-protobuf', encodeWithSpanFlags());
     expect(response.status).toBe(200);
     expect(response.text).toBe(''); // an empty ExportTraceServiceResponse encodes to zero bytes
-    await receiver.waitForSpan(
-      (span) => span.name === 'work' && span.resource['service.name'] === 'hand-made',
+    const span = await receiver.waitForSpan(
+      (s) => s.name === 'work' && s.resource['service.name'] === 'hand-made',
     );
+    expect(span.flags).toBe(0x301);
+  });
+
+  it.each([
+    [0x1001, /reserved bits/],
+    [0x201, /IS_REMOTE set without HAS_IS_REMOTE/],
+  ])('rejects span flags %s', async (flags, problem) => {
+    const response = await post(receiver, 'application/x-protobuf', encodeProtobuf(validRequest({ flags })));
+    expect(response.status).toBe(400);
+    expect(response.json().path).toBe('resourceSpans[0].scopeSpans[0].spans[0].flags');
+    expect(response.json().message).toMatch(problem);
+  });
+
+  it('checks instrumentation scope attributes like any other attributes', async () => {
+    const body = encodeProtobuf(validRequest({ scopeAttributeKey: '' }));
+    const response = await post(receiver, 'application/x-protobuf', body);
+    expect(response.status).toBe(400);
+    expect(response.json().path).toBe('resourceSpans[0].scopeSpans[0].scope.attributes[0].key');
   });
 
   it('accepts OTLP/JSON with 64-bit integers as strings or numbers, keeps big ints exact and skips newer nested fields', async () => {

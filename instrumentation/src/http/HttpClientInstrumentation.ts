@@ -237,6 +237,8 @@ export class HttpClientInstrumentation {
         span.setAttribute(attr.errorType, errorType);
         span.setStatus({ code: SpanStatusCode.ERROR, message: error?.message });
       }
+      // No response at all (refused, reset, DNS): the error itself is the only record of why.
+      if (error !== undefined) span.recordException(error);
       span.end();
     }
     const labels: Record<string, string> = {

@@ -4,10 +4,10 @@
  *
  * Unknown keys: the top level must contain only `resourceSpans` (anything else is rejected), and
  * the original snake_case spelling of a known field is rejected everywhere (OTLP/JSON requires
- * lowerCamelCase). Other unknown nested keys are skipped, as the OTLP spec tells receivers to do:
- * the schema is opentelemetry-proto v0.18, older than fields today's exporters legitimately send
- * (`flags`, scope `attributes`, `droppedAttributesCount`), so an unknown key there is not a
- * reliable sign of a broken payload and is not reported either.
+ * lowerCamelCase). Other unknown nested keys are skipped, as the OTLP spec tells receivers to do
+ * with fields newer than their schema (the pinned opentelemetry-proto release, see otlpProto.ts);
+ * every field that schema declares (`flags`, scope `attributes`, the dropped counts included) is
+ * type-checked.
  */
 import protobuf from 'protobufjs';
 import type { DecodedTraceRequest } from './decodedTypes.ts';

@@ -4,8 +4,8 @@ import { InvalidOtlpPayloadError } from './InvalidOtlpPayloadError.ts';
 import { loadTraceSchema } from './otlpProto.ts';
 
 /**
- * Parses protobuf bytes into the shared decoded shape. Fields the v0.18 schema does not declare
- * (e.g. `Span.flags`, scope attributes) are skipped by protobufjs, as protobuf requires of a
+ * Parses protobuf bytes into the shared decoded shape. Fields newer than the pinned schema are
+ * skipped by protobufjs, as protobuf requires of a
  * reader; truncated or malformed wire data, and invalid UTF-8 in strings, throw
  * InvalidOtlpPayloadError.
  */

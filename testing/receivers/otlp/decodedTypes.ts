@@ -26,6 +26,7 @@ export interface DecodedEvent {
   timeUnixNano?: string;
   name?: string;
   attributes?: DecodedKeyValue[];
+  droppedAttributesCount?: number;
 }
 
 /** `Span.Link`. */
@@ -34,9 +35,11 @@ export interface DecodedLink {
   spanId?: Uint8Array;
   traceState?: string;
   attributes?: DecodedKeyValue[];
+  droppedAttributesCount?: number;
+  flags?: number;
 }
 
-/** `opentelemetry.proto.trace.v1.Span` (fields of proto v0.18). */
+/** `opentelemetry.proto.trace.v1.Span`. */
 export interface DecodedSpan {
   traceId?: Uint8Array;
   spanId?: Uint8Array;
@@ -50,11 +53,20 @@ export interface DecodedSpan {
   events?: DecodedEvent[];
   links?: DecodedLink[];
   status?: { message?: string; code?: number };
+  droppedAttributesCount?: number;
+  droppedEventsCount?: number;
+  droppedLinksCount?: number;
+  flags?: number;
 }
 
 /** `ScopeSpans`. */
 export interface DecodedScopeSpans {
-  scope?: { name?: string; version?: string };
+  scope?: {
+    name?: string;
+    version?: string;
+    attributes?: DecodedKeyValue[];
+    droppedAttributesCount?: number;
+  };
   spans?: DecodedSpan[];
   schemaUrl?: string;
 }

@@ -34,6 +34,8 @@ export interface NormalisedSpan {
   readonly events: readonly NormalisedEvent[];
   readonly links: readonly NormalisedLink[];
   readonly status: { readonly code: number; readonly message: string };
+  /** `Span.flags` (W3C trace flags, HAS_IS_REMOTE 0x100, IS_REMOTE 0x200); 0 when absent. */
+  readonly flags: number;
   readonly resource: Record<string, AttributeValue>;
   readonly scope: { readonly name: string; readonly version: string };
 }
@@ -74,6 +76,7 @@ function normaliseSpan(
       attributes: attributesToRecord(link.attributes),
     })),
     status: { code: span.status?.code ?? 0, message: span.status?.message ?? '' },
+    flags: span.flags ?? 0,
     resource,
     scope: { name: scopeSpans.scope?.name ?? '', version: scopeSpans.scope?.version ?? '' },
   };

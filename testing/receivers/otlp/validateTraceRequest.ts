@@ -30,6 +30,7 @@ export function validateTraceRequest(request: DecodedTraceRequest): void {
     const path = `resourceSpans[${r}]`;
     validateResource(resourceSpans, path);
     (resourceSpans.scopeSpans ?? []).forEach((scopeSpans, s) => {
+      validateAttributes(scopeSpans.scope?.attributes, `${path}.scopeSpans[${s}].scope.attributes`);
       (scopeSpans.spans ?? []).forEach((span, i) =>
         validateSpan(span, `${path}.scopeSpans[${s}].spans[${i}]`),
       );
@@ -67,6 +68,7 @@ export function validateSpan(span: DecodedSpan, path: string): void {
   if (!kinds.includes(span.kind ?? 0))
     throw new InvalidOtlpPayloadError(`${path}.kind`, `invalid SpanKind ${span.kind}`);
   checkTimes(span, path);
+  checkFlags(span.flags, `${path}.flags`);
   const codes: readonly number[] = Object.values(STATUS_CODE);
   if (!codes.includes(span.status?.code ?? 0)) {
     throw new InvalidOtlpPayloadError(`${path}.status.code`, `invalid StatusCode ${span.status?.code}`);
@@ -82,7 +84,23 @@ export function validateSpan(span: DecodedSpan, path: string): void {
     checkId(link.traceId, 16, `${path}.links[${l}].traceId`);
     checkId(link.spanId, 8, `${path}.links[${l}].spanId`);
     validateAttributes(link.attributes, `${path}.links[${l}].attributes`);
+    checkFlags(link.flags, `${path}.links[${l}].flags`);
   });
+}
+
+/** Span and link flags: W3C trace flags in bits 0-7, then HAS_IS_REMOTE and IS_REMOTE; the rest reserved. */
+export const SPAN_FLAGS = { traceFlags: 0xff, hasIsRemote: 0x100, isRemote: 0x200 } as const;
+
+function checkFlags(flags: number | undefined, path: string): void {
+  if (flags === undefined) return;
+  if (flags & ~0x3ff)
+    throw new InvalidOtlpPayloadError(
+      path,
+      `reserved bits set in ${flags.toString(16)} (only 0-9 are defined)`,
+    );
+  if (flags & SPAN_FLAGS.isRemote && !(flags & SPAN_FLAGS.hasIsRemote)) {
+    throw new InvalidOtlpPayloadError(path, 'IS_REMOTE set without HAS_IS_REMOTE');
+  }
 }
 
 function checkId(id: Uint8Array | undefined, length: number, path: string): void {

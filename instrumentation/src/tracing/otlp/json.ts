@@ -82,7 +82,7 @@ export function jsonSpan(span: RecordedSpan, redact: (attributes: Attributes) =>
     spanId: context.spanId,
     traceState: context.traceState?.serialize() ?? '',
     parentSpanId: span.parentSpanId,
-    flags: context.traceFlags | (span.parentSpanId === '' ? 0 : 0x100 | (span.parentIsRemote ? 0x200 : 0)),
+    flags: context.traceFlags | 0x100 | (span.parentIsRemote ? 0x200 : 0),
     name: wellFormed(span.name),
     kind: span.kind + 1,
     startTimeUnixNano: unixNanoString(span.startTime + span.clockDrift),

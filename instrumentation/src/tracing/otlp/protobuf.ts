@@ -177,10 +177,10 @@ export function writeSpan(
     writer.uint(3, span.statusCode);
     writer.end(status);
   }
+  // Whether the parent is remote is always known (a root span has no remote parent), as the SDK says.
   writer.fixed32(
     SPAN.flags,
-    context.traceFlags |
-      (span.parentSpanId === '' ? 0 : FLAGS_HAS_IS_REMOTE | (span.parentIsRemote ? FLAGS_IS_REMOTE : 0)),
+    context.traceFlags | FLAGS_HAS_IS_REMOTE | (span.parentIsRemote ? FLAGS_IS_REMOTE : 0),
   );
   writer.end(mark);
 }
