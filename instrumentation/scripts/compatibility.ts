@@ -111,6 +111,13 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
     modules: BOTH,
   },
   { library: 'bunyan', proves: 'log correlation and masking', test: 'logCorrelation.test.ts', modules: BOTH },
+  {
+    library: 'mysql2',
+    testApp: 'mysql2-2',
+    proves: 'client spans against MariaDB',
+    test: 'dbClients.test.ts',
+    modules: BOTH,
+  },
   { library: 'mysql2', proves: 'client spans against MariaDB', test: 'dbClients.test.ts', modules: BOTH },
   { library: 'pg', proves: 'client spans against PostgreSQL', test: 'dbClients.test.ts', modules: BOTH },
   { library: 'ioredis', proves: 'client spans against Redis', test: 'dbClients.test.ts', modules: BOTH },

@@ -6,14 +6,27 @@
  */
 import { join } from 'node:path';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
+import { testAppDir } from '../scripts/compatibility.ts';
 import { ROOT, runApp, type RunningApp } from './support/runApp.ts';
 
 const fixtures = join(ROOT, 'instrumentation', 'test', 'fixtures');
 
-describe.each([
-  { kind: 'CommonJS', flag: '--require' as const, script: join(fixtures, 'db-clients-app.cjs') },
-  { kind: 'ESM', flag: '--import' as const, script: join(fixtures, 'db-clients-app.mjs') },
-])('database clients in an app ($kind) started with $flag', ({ flag, script }) => {
+const mysql2Versions: { mysql2: string; env: Record<string, string> }[] = [
+  { mysql2: 'newest', env: {} },
+  { mysql2: '2', env: { LIBRARIES_FROM: testAppDir(ROOT, 'mysql2-2') } },
+];
+
+describe.each(
+  mysql2Versions.flatMap((version) => [
+    {
+      ...version,
+      kind: 'CommonJS',
+      flag: '--require' as const,
+      script: join(fixtures, 'db-clients-app.cjs'),
+    },
+    { ...version, kind: 'ESM', flag: '--import' as const, script: join(fixtures, 'db-clients-app.mjs') },
+  ]),
+)('database clients (mysql2 $mysql2) in an app ($kind) started with $flag', ({ flag, script, env }) => {
   let receiver: OtlpTraceReceiver;
   let app: RunningApp;
 
@@ -22,7 +35,7 @@ describe.each([
     app = await runApp({
       script,
       flag,
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+      env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
     });
   });
 
