@@ -11,13 +11,13 @@ import { ROOT, runApp, type RunningApp } from './support/runApp.ts';
 
 const fixtures = join(ROOT, 'instrumentation', 'test', 'fixtures');
 
-const mysql2Versions: { mysql2: string; env: Record<string, string> }[] = [
-  { mysql2: 'newest', env: {} },
-  { mysql2: '2', env: { LIBRARIES_FROM: testAppDir(ROOT, 'mysql2-2') } },
+const versions: { versions: string; env: Record<string, string> }[] = [
+  { versions: 'newest majors', env: {} },
+  { versions: 'mysql2 2, ioredis 5', env: { LIBRARIES_FROM: testAppDir(ROOT, 'db-clients-oldest') } },
 ];
 
 describe.each(
-  mysql2Versions.flatMap((version) => [
+  versions.flatMap((version) => [
     {
       ...version,
       kind: 'CommonJS',
@@ -26,7 +26,7 @@ describe.each(
     },
     { ...version, kind: 'ESM', flag: '--import' as const, script: join(fixtures, 'db-clients-app.mjs') },
   ]),
-)('database clients (mysql2 $mysql2) in an app ($kind) started with $flag', ({ flag, script, env }) => {
+)('database clients ($versions) in an app ($kind) started with $flag', ({ flag, script, env }) => {
   let receiver: OtlpTraceReceiver;
   let app: RunningApp;
 
