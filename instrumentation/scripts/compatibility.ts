@@ -45,6 +45,13 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
   },
   {
     library: 'fastify',
+    testApp: 'fastify4',
+    proves: 'route templates (plugins, hooks answering)',
+    test: 'routeTemplates.test.ts',
+    modules: BOTH,
+  },
+  {
+    library: 'fastify',
     proves: 'route templates (plugins, hooks answering)',
     test: 'routeTemplates.test.ts',
     modules: BOTH,
@@ -111,8 +118,22 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
     modules: BOTH,
   },
   { library: 'bunyan', proves: 'log correlation and masking', test: 'logCorrelation.test.ts', modules: BOTH },
+  {
+    library: 'mysql2',
+    testApp: 'db-clients-oldest',
+    proves: 'client spans against MariaDB',
+    test: 'dbClients.test.ts',
+    modules: BOTH,
+  },
   { library: 'mysql2', proves: 'client spans against MariaDB', test: 'dbClients.test.ts', modules: BOTH },
   { library: 'pg', proves: 'client spans against PostgreSQL', test: 'dbClients.test.ts', modules: BOTH },
+  {
+    library: 'ioredis',
+    testApp: 'db-clients-oldest',
+    proves: 'client spans against Redis',
+    test: 'dbClients.test.ts',
+    modules: BOTH,
+  },
   { library: 'ioredis', proves: 'client spans against Redis', test: 'dbClients.test.ts', modules: BOTH },
   {
     library: 'amqplib',

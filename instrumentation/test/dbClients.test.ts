@@ -6,14 +6,27 @@
  */
 import { join } from 'node:path';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
+import { testAppDir } from '../scripts/compatibility.ts';
 import { ROOT, runApp, type RunningApp } from './support/runApp.ts';
 
 const fixtures = join(ROOT, 'instrumentation', 'test', 'fixtures');
 
-describe.each([
-  { kind: 'CommonJS', flag: '--require' as const, script: join(fixtures, 'db-clients-app.cjs') },
-  { kind: 'ESM', flag: '--import' as const, script: join(fixtures, 'db-clients-app.mjs') },
-])('database clients in an app ($kind) started with $flag', ({ flag, script }) => {
+const versions: { versions: string; env: Record<string, string> }[] = [
+  { versions: 'newest majors', env: {} },
+  { versions: 'mysql2 2, ioredis 5', env: { LIBRARIES_FROM: testAppDir(ROOT, 'db-clients-oldest') } },
+];
+
+describe.each(
+  versions.flatMap((version) => [
+    {
+      ...version,
+      kind: 'CommonJS',
+      flag: '--require' as const,
+      script: join(fixtures, 'db-clients-app.cjs'),
+    },
+    { ...version, kind: 'ESM', flag: '--import' as const, script: join(fixtures, 'db-clients-app.mjs') },
+  ]),
+)('database clients ($versions) in an app ($kind) started with $flag', ({ flag, script, env }) => {
   let receiver: OtlpTraceReceiver;
   let app: RunningApp;
 
@@ -22,7 +35,7 @@ describe.each([
     app = await runApp({
       script,
       flag,
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+      env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
     });
   });
 

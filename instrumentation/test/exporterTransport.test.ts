@@ -189,3 +189,27 @@ describe('gzipped gRPC into a real OTLP/gRPC server (Jaeger v2, from backends/)'
     ).toBe(0);
   });
 });
+
+describe('an app stopped with SIGTERM while its spans wait for the next gRPC export', () => {
+  it('sends them before it exits', async () => {
+    const receiver = await startOtlpGrpcTraceReceiver();
+    const app = await runApp({
+      script,
+      flag: '--require',
+      // A schedule longer than the test: only the flush at exit can send the span.
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+      },
+    });
+    try {
+      await fetch(`${app.url}/last-words`);
+      expect(await app.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+      await receiver.waitForSpan((span) => span.attributes['url.path'] === '/last-words');
+    } finally {
+      await app.stop();
+      await receiver.close();
+    }
+  });
+});

@@ -42,6 +42,18 @@ const expressCases: Case[] = [
   { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
 ];
 
+const fastifyCases: Case[] = [
+  { path: '/users/ada', status: 200, route: '/users/:id' },
+  { path: '/orgs/acme/members/bob', status: 200, route: '/orgs/:orgId/members/:memberId' },
+  {
+    path: '/orgs/globex/members/eve',
+    status: 401,
+    route: '/orgs/:orgId/members/:memberId',
+    headers: { 'x-deny': '1' },
+  },
+  { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
+];
+
 const apps: AppUnderTest[] = [
   { name: 'express 5', fixture: 'express-mounts', cases: expressCases },
   {
@@ -50,20 +62,12 @@ const apps: AppUnderTest[] = [
     env: { EXPRESS_FROM: testAppDir(ROOT, 'express4') },
     cases: expressCases,
   },
+  { name: 'fastify 5', fixture: 'fastify-app', cases: fastifyCases },
   {
-    name: 'fastify 5',
+    name: 'fastify 4',
     fixture: 'fastify-app',
-    cases: [
-      { path: '/users/ada', status: 200, route: '/users/:id' },
-      { path: '/orgs/acme/members/bob', status: 200, route: '/orgs/:orgId/members/:memberId' },
-      {
-        path: '/orgs/globex/members/eve',
-        status: 401,
-        route: '/orgs/:orgId/members/:memberId',
-        headers: { 'x-deny': '1' },
-      },
-      { path: '/orgs/hooli/nothing-here', status: 404, route: undefined },
-    ],
+    env: { LIBRARIES_FROM: testAppDir(ROOT, 'fastify4') },
+    cases: fastifyCases,
   },
   {
     name: 'koa 3 + @koa/router',

@@ -29,7 +29,10 @@ export type SignalGroup = 'http' | 'circuit_breaker' | 'retry' | 'messaging' | '
 /** Label every series carries, set from `service.name`. */
 export const SERVICE_LABEL = 'service';
 
-/** Route label value for requests no route template matched, so cardinality stays bounded. */
+/**
+ * Route label value for requests without a route template — no route matched, or the server has
+ * no router (plain `node:http`) — so every series has the same labels and cardinality stays bounded.
+ */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 /** The OpenTelemetry HTTP semantic conventions' default duration buckets, in seconds. */

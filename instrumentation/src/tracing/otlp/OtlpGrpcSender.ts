@@ -37,6 +37,8 @@ export class OtlpGrpcSender {
   readonly #options: SenderOptions;
   readonly #authority: string;
   #session: http2.ClientHttp2Session | undefined;
+  /** Calls in flight: the session keeps the process alive only while there are some. */
+  #active = 0;
 
   constructor(options: SenderOptions) {
     this.#options = options;
@@ -77,7 +79,6 @@ export class OtlpGrpcSender {
     session.once('close', () => {
       if (this.#session === session) this.#session = undefined;
     });
-    session.unref();
     this.#session = session;
     return session;
   }
@@ -85,13 +86,18 @@ export class OtlpGrpcSender {
   #call(frame: Buffer, timeoutMs: number): Promise<Outcome> {
     return new Promise((resolve) => {
       let settled = false;
+      const session = this.#connect();
+      this.#active += 1;
+      session.ref();
       const settle = (outcome: Outcome): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.#active -= 1;
+        // An idle session must not keep the app's process alive; one in use must (a flush at exit).
+        if (this.#active === 0 && !session.destroyed) session.unref();
         resolve(outcome);
       };
-      const session = this.#connect();
       const stream = context.with(suppressTracing(context.active()), () =>
         session.request({
           ':method': 'POST',
