@@ -4,12 +4,18 @@
  */
 import { renderAlertmanagerConfig } from './alertmanager.ts';
 import { defaultConfig, type AlertsConfig } from './config.ts';
+import { prometheusRuleManifest } from './manifests.ts';
 import { renderRuleFiles, type GeneratedFile } from './render.ts';
 
-/** The rule files and the default Alertmanager config, paths relative to `alerts/`. */
+/**
+ * The rule files, the same groups as a PrometheusRule (namespace `monitoring`) and the default
+ * Alertmanager config, paths relative to `alerts/`.
+ */
 export function renderGeneratedFiles(config: AlertsConfig = defaultConfig): GeneratedFile[] {
+  const ruleFiles = renderRuleFiles(config);
   return [
-    ...renderRuleFiles(config),
+    ...ruleFiles,
+    { path: 'kubernetes/prometheusrule.yaml', content: prometheusRuleManifest(ruleFiles, 'monitoring') },
     { path: 'alertmanager.yml', content: renderAlertmanagerConfig({}, config) },
   ];
 }

@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { dashboardUids, loadDashboardsConfig } from '../src/config.ts';
+import { dashboardConfigMaps } from '../src/configMaps.ts';
 import { dashboardDefinitions } from '../src/dashboards.ts';
 import { renderDashboards } from '../src/render.ts';
 import { checkAgainstSdkTypes } from '../src/validate/sdkTypes.ts';
@@ -16,6 +18,25 @@ describe('the committed dashboard JSON', () => {
       expect(committed).toBe(r.text);
     },
   );
+
+  it('ships as Grafana-sidecar ConfigMaps holding exactly the committed JSON (run `npm run dashboards:generate`)', async () => {
+    const committed = await readFile(path.join(dashboardsDir, 'kubernetes', 'configmaps.yaml'), 'utf8');
+    expect(committed).toBe(dashboardConfigMaps(rendered, 'monitoring'));
+    const maps = parseAllDocuments(committed).map(
+      (d) =>
+        d.toJS() as {
+          kind: string;
+          metadata: { name: string; labels: Record<string, string> };
+          data: Record<string, string>;
+        },
+    );
+    expect(maps.map((m) => [m.kind, m.metadata.labels.grafana_dashboard, m.metadata.name])).toEqual(
+      rendered.map((r) => ['ConfigMap', '1', r.uid]),
+    );
+    for (const [i, r] of rendered.entries()) {
+      expect(maps[i]?.data[r.file]).toBe(await readFile(path.join(dashboardsDir, r.file), 'utf8'));
+    }
+  });
 
   it('has no stale dashboard the generator no longer produces', async () => {
     const jsonFiles = (await readdir(dashboardsDir)).filter(
