@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { newClusterId } from './kafka.ts';
 import { startKafka, type RunningKafka } from './index.ts';
 import { apiVersionsRequest, isApiVersionsSuccess, kafkaAnswers } from './kafkaProbe.ts';
 
@@ -50,6 +51,13 @@ test('the probe frames an ApiVersions v0 request and recognises a successful ans
   const ok = Buffer.from('0000000e0000fa170000', 'hex');
   expect(isApiVersionsSuccess(ok)).toBe(true);
   expect(isApiVersionsSuccess(Buffer.from('0000000e0000fa170023', 'hex'))).toBe(false);
+});
+
+test('a cluster id never starts with "-", which the storage tool would take for an option', () => {
+  const draws = [Buffer.from('fb' + '00'.repeat(15), 'hex'), Buffer.from('00'.repeat(16), 'hex')];
+  expect(Buffer.from('fb', 'hex').toString('base64url').startsWith('-')).toBe(true);
+  expect(newClusterId(() => draws.shift()!)).toBe('AAAAAAAAAAAAAAAAAAAAAA');
+  expect(newClusterId()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
 });
 
 test('a single KRaft node serves a real client: created topic, acks=all produce, consume', async () => {

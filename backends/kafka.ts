@@ -110,9 +110,16 @@ appender.stdout.layout.type = PatternLayout
 appender.stdout.layout.pattern = [%d] %p %m (%c)%n
 `;
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding, as `random-uuid` prints. */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding, as `random-uuid` prints. Like
+ * Kafka's own `Uuid.randomUuid`, never one that starts with `-`: the storage tool's argument
+ * parser would read it as an option.
+ */
+export function newClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 interface NodeFiles {
