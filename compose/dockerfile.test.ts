@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { isPinned } from './composeChecks.ts';
@@ -37,7 +37,15 @@ describe('demo-services/Dockerfile', () => {
     const workspaces = (
       JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { workspaces: string[] }
     ).workspaces;
-    for (const workspace of workspaces)
-      expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+    // A glob (`test-apps/*`) stands for every folder it matches.
+    const folders = workspaces.flatMap((workspace) =>
+      workspace.endsWith('/*')
+        ? readdirSync(join(__dirname, '..', workspace.slice(0, -2))).map(
+            (name) => `${workspace.slice(0, -1)}${name}`,
+          )
+        : [workspace],
+    );
+    expect(folders.length).toBeGreaterThan(workspaces.length);
+    for (const folder of folders) expect(dockerfile).toContain(`COPY ${folder}/package.json ${folder}/`);
   });
 });

@@ -5,7 +5,7 @@
  * point (`config.ts`) is being reworked, and they move there with it.
  */
 import { metrics } from '@faultline/instrumentation';
-import { num, selector } from '../promql.ts';
+import { groupBy, num, selector } from '../promql.ts';
 import type { AlertsConfig, Duration } from '../config.ts';
 import type { AlertRule, Component } from './types.ts';
 
@@ -36,8 +36,13 @@ export const kafkaThresholds: KafkaThresholds = {
   rebalanceStormFor: '5m',
 };
 
-const GROUP_TOPIC = '(group, topic)';
-const ON_GROUP_TOPIC = `on ${GROUP_TOPIC}`;
+/** `(group, topic, ...grouping)` and `(group, ...grouping)`: the configured grouping labels kept. */
+function lists(config: AlertsConfig): { groupTopic: string; group: string } {
+  return {
+    groupTopic: groupBy(['group', 'topic'], config.groupingLabels),
+    group: groupBy(['group'], config.groupingLabels),
+  };
+}
 
 function series(config: AlertsConfig) {
   const of = (name: string) => selector(name, config.selectors.services);
@@ -54,7 +59,7 @@ function lagHigh(config: AlertsConfig, t: KafkaThresholds): AlertRule {
   return {
     alert: 'KafkaConsumerGroupLagHigh',
     // max: several service instances may run a monitor of the same group.
-    expr: `max by ${GROUP_TOPIC} (${series(config).lagSeconds}) > ${num(t.lagSeconds)}`,
+    expr: `max by ${lists(config).groupTopic} (${series(config).lagSeconds}) > ${num(t.lagSeconds)}`,
     for: t.lagFor,
     labels: { severity: 'warning' },
     annotations: {
@@ -66,19 +71,20 @@ function lagHigh(config: AlertsConfig, t: KafkaThresholds): AlertRule {
 
 function stalled(config: AlertsConfig, t: KafkaThresholds): AlertRule {
   const s = series(config);
+  const { groupTopic, group } = lists(config);
   const window = t.stalledWindow;
   return {
     alert: 'KafkaConsumerGroupStalled',
     // `unless` rather than `changes == 0`: a group that never committed has no offset series and
     // is just as stalled. Groups with no members are KafkaConsumerGroupNoMembers' page.
     expr: [
-      `(max by ${GROUP_TOPIC} (${s.lag}) > 0)`,
-      `and ${ON_GROUP_TOPIC}`,
-      `(max by ${GROUP_TOPIC} (delta(${s.lag}[${window}])) > 0)`,
-      `unless ${ON_GROUP_TOPIC}`,
-      `(max by ${GROUP_TOPIC} (changes(${s.offset}[${window}])) > 0)`,
-      `and on (group)`,
-      `(max by (group) (${s.members}) > 0)`,
+      `(max by ${groupTopic} (${s.lag}) > 0)`,
+      `and on ${groupTopic}`,
+      `(max by ${groupTopic} (delta(${s.lag}[${window}])) > 0)`,
+      `unless on ${groupTopic}`,
+      `(max by ${groupTopic} (changes(${s.offset}[${window}])) > 0)`,
+      `and on ${group}`,
+      `(max by ${group} (${s.members}) > 0)`,
     ].join('\n'),
     for: t.stalledFor,
     labels: { severity: 'critical' },
@@ -91,9 +97,10 @@ function stalled(config: AlertsConfig, t: KafkaThresholds): AlertRule {
 
 function noMembers(config: AlertsConfig, t: KafkaThresholds): AlertRule {
   const s = series(config);
+  const { groupTopic, group } = lists(config);
   return {
     alert: 'KafkaConsumerGroupNoMembers',
-    expr: `(max by ${GROUP_TOPIC} (${s.lag}) > 0)\nand on (group)\n(max by (group) (${s.members}) == 0)`,
+    expr: `(max by ${groupTopic} (${s.lag}) > 0)\nand on ${group}\n(max by ${group} (${s.members}) == 0)`,
     for: t.noMembersFor,
     labels: { severity: 'critical' },
     annotations: {
@@ -108,7 +115,7 @@ function rebalanceStorm(config: AlertsConfig, t: KafkaThresholds): AlertRule {
   return {
     alert: 'KafkaRebalanceStorm',
     // Per consumer (each member counts the rebalances it takes part in), the busiest one.
-    expr: `max by (group) (increase(${series(config).rebalances}[${window}])) > ${num(t.rebalances)}`,
+    expr: `max by ${lists(config).group} (increase(${series(config).rebalances}[${window}])) > ${num(t.rebalances)}`,
     for: t.rebalanceStormFor,
     labels: { severity: 'warning' },
     annotations: {
