@@ -13,6 +13,7 @@ import { faultRoutes } from './routes/faults.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { pageRoutes } from './routes/page.ts';
 import { redirectWith } from './routes/redirect.ts';
+import { runbookRoutes } from './routes/runbooks.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { AlertmanagerSource } from './sources/alertmanager.ts';
 import { PagerSinkSource } from './sources/pagerSink.ts';
@@ -30,6 +31,8 @@ export interface ConsoleDeps extends StateSources {
   readonly views: Views;
   /** Directory of `console.js` and `console.css`, served under `/static`. */
   readonly publicDir: string;
+  /** The alert runbooks (`alerts/runbooks`), served under `/runbooks`; none when undefined. */
+  readonly runbooksDir?: string;
 }
 
 const CONTENT_SECURITY_POLICY =
@@ -57,6 +60,7 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
   app.use(orderRoutes(deps.orders, redirect));
   app.use(faultRoutes(chaos, deps.views, redirect));
   app.use(traceRoutes(deps.config));
+  if (deps.runbooksDir) app.use(runbookRoutes(deps.runbooksDir));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -94,6 +98,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     config,
     views: new Views(path.join(dir, 'views')),
     publicDir: path.join(dir, 'public'),
+    runbooksDir: path.resolve(dir, '..', '..', 'alerts', 'runbooks'),
     orders: new ConsoleOrders(config.gatewayUrl),
     prometheus: new PrometheusSource(config.prometheusUrl),
     alertmanager: new AlertmanagerSource({
