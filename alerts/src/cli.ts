@@ -13,9 +13,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderAlertmanagerConfig } from './alertmanager.ts';
-import { prometheusRuleManifest } from './manifests.ts';
-import { renderRuleFiles } from './render.ts';
+import { renderAlertFiles } from './files.ts';
 import { parseSettings, SettingsError } from './settings.ts';
 
 function fail(message: string): never {
@@ -43,13 +41,7 @@ try {
   throw error;
 }
 
-const ruleFiles = renderRuleFiles(settings.config);
-const files = [
-  ...ruleFiles,
-  { path: 'prometheusrule.yaml', content: prometheusRuleManifest(ruleFiles, settings.namespace) },
-  { path: 'alertmanager.yml', content: renderAlertmanagerConfig(settings.alertmanager, settings.config) },
-];
-for (const file of files) {
+for (const file of renderAlertFiles(settings)) {
   const path = join(values.out, file.path);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, file.content);

@@ -26,6 +26,9 @@ export {
   type WarningReceiver,
 } from './alertmanager.ts';
 export { renderGeneratedFiles } from './generated.ts';
+export { renderAlertFiles } from './files.ts';
+export { prometheusRuleManifest } from './manifests.ts';
+export { parseSettings, SettingsError, type Settings } from './settings.ts';
 export { components } from './rules/index.ts';
 export { errorRatioRecord, errorsRecord, requestsRecord, OBJECTIVE_RECORD } from './rules/slo.ts';
 export { collectorLossCounters, collectorQueueGauges } from './rules/telemetryPipeline.ts';

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { defaultConfig } from '../src/config.ts';
+import { seconds } from '../src/promql.ts';
 import { alertsPath } from './support/paths.ts';
 import { loadAlertRules, loadPromtoolTests, type LoadedAlertRule } from './support/ruleFiles.ts';
 
@@ -41,6 +42,12 @@ describe('alert rules', () => {
       it('has severity critical or warning (none only for the Watchdog heartbeat)', () => {
         const allowed = rule.alert === 'Watchdog' ? ['none'] : ['critical', 'warning'];
         expect(allowed).toContain(rule.labels.severity);
+      });
+
+      it('waits out a blip before it pages: a critical alert has a `for` of 30s or more', () => {
+        if (rule.labels.severity !== 'critical') return;
+        expect(rule.for).toBeDefined();
+        expect(seconds(rule.for as string)).toBeGreaterThanOrEqual(30);
       });
 
       it('has a summary and a description, templated with the values that matter', () => {

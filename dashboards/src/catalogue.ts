@@ -8,4 +8,4 @@ export {
   SERVICE_LABEL,
   type MetricDefinition,
   type MetricKey,
-} from '../../instrumentation/src/catalogue/index.ts';
+} from '@faultline/instrumentation';

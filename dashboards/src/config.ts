@@ -4,10 +4,19 @@
  * rules read too, so nothing here is a second copy to keep equal. Only what is the dashboards'
  * own (datasource UIDs, the tag, the settings read from the environment) is defined here.
  */
-import { defaultConfig, type AlertsConfig, type AvailabilitySlo } from '@faultline/alerts';
+import { readFileSync } from 'node:fs';
+import { defaultConfig, parseSettings, type AlertsConfig, type AvailabilitySlo } from '@faultline/alerts';
 
-/** The shared monitoring configuration both generators read. */
-export const monitoring: AlertsConfig = defaultConfig;
+/**
+ * The shared monitoring configuration both generators read: the defaults, or a user's settings
+ * file (`FAULTLINE_SETTINGS=my-settings.json`, as `faultline-mixin --config` sets it) merged
+ * onto them by the same parser the alerts use. Read once, here, when the module loads.
+ */
+export const monitoring: AlertsConfig = (() => {
+  const file = process.env.FAULTLINE_SETTINGS;
+  if (file === undefined || file === '') return defaultConfig;
+  return parseSettings(JSON.parse(readFileSync(file, 'utf8'))).config;
+})();
 
 /** Datasource UIDs, fixed so dashboards, provisioning and alert links agree without lookups. */
 export const datasourceUids = {

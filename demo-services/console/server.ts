@@ -13,6 +13,7 @@ import { faultRoutes } from './routes/faults.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { pageRoutes } from './routes/page.ts';
 import { redirectWith } from './routes/redirect.ts';
+import { runbookRoutes } from './routes/runbooks.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { AlertmanagerSource } from './sources/alertmanager.ts';
 import { PagerSinkSource } from './sources/pagerSink.ts';
@@ -34,6 +35,8 @@ export interface ConsoleDeps extends StateSources {
   readonly publicDir: string;
   /** Where unexpected errors are logged (default: errors to stdout). */
   readonly log?: Logger;
+  /** The alert runbooks (`alerts/runbooks`), served under `/runbooks`; none when undefined. */
+  readonly runbooksDir?: string;
 }
 
 /** Largest form the console parses, in bytes; a larger one is 413. */
@@ -64,6 +67,7 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
   app.use(orderRoutes(deps.orders, redirect));
   app.use(faultRoutes(chaos, deps.views, redirect));
   app.use(traceRoutes(deps.config));
+  if (deps.runbooksDir) app.use(runbookRoutes(deps.runbooksDir));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -106,6 +110,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     config,
     views: new Views(path.join(dir, 'views')),
     publicDir: path.join(dir, 'public'),
+    runbooksDir: path.resolve(dir, '..', '..', 'alerts', 'runbooks'),
     orders: new ConsoleOrders(config.gatewayUrl),
     prometheus: new PrometheusSource(config.prometheusUrl),
     alertmanager: new AlertmanagerSource({

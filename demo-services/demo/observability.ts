@@ -7,10 +7,15 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { defaultConfig, renderAlertmanagerConfig, type AlertsConfig } from '@faultline/alerts';
+import {
+  defaultConfig,
+  renderAlertmanagerConfig,
+  renderRuleFiles,
+  type AlertsConfig,
+} from '@faultline/alerts';
 import { programPath } from '../../backends/index.ts';
 import { ManagedProcess } from './managedProcess.ts';
 import type { DemoPorts } from './ports.ts';
@@ -96,6 +101,8 @@ export interface ObservabilityInput {
   build: PrometheusBuild;
   /** `host:port` of the OpenTelemetry Collector's own metrics, when it runs. */
   collectorTarget?: string;
+  /** The demo console's URL, when it runs: it serves the runbooks the alerts link to. */
+  consoleUrl?: string;
   print: (line: string) => void;
   stoppers: Array<() => Promise<void>>;
   urls: Record<string, string>;
@@ -107,10 +114,17 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
   const { root, state, ports, print, stoppers, urls, baseEnv } = input;
   const brokerHost = new URL(input.amqpUrl).hostname;
   const rabbit = await ensureRabbitmqPrometheus(brokerHost, print);
-  const rulesDir = path.join(root, 'alerts/rules');
-  const ruleFiles = existsSync(rulesDir)
-    ? (await readdir(rulesDir)).filter((f) => f.endsWith('.yml')).map((f) => path.join(rulesDir, f))
-    : [];
+  // The generated rules, with runbook links to the pages the demo serves when its console runs.
+  const config: AlertsConfig = input.consoleUrl
+    ? { ...demoAlertsConfig, runbookBaseUrl: `${input.consoleUrl}/runbooks` }
+    : demoAlertsConfig;
+  const ruleFiles: string[] = [];
+  for (const file of renderRuleFiles(config)) {
+    const target = path.join(state, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.content);
+    ruleFiles.push(target);
+  }
   const promCfg = path.join(state, 'prometheus.yml');
   await writeFile(
     promCfg,

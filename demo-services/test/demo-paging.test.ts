@@ -91,6 +91,17 @@ test('provider-down pages CircuitBreakerOpen through the pager, the console list
   );
   expect(trigger.dedup_key).not.toBe('');
   expect(trigger.event.payload).toMatchObject({ severity: 'critical', component: 'payment-service' });
+  // Its runbook link opens a page the demo serves, and the client link the demo's Alertmanager.
+  const runbook = (trigger.event as { links?: Array<{ href: string; text: string }> }).links?.find(
+    (l) => l.text === 'Runbook',
+  );
+  expect(runbook?.href).toBe(`${demo.urls.console}/runbooks/CircuitBreakerOpen.md`);
+  const page = await fetch(runbook?.href ?? '');
+  expect(page.status).toBe(200);
+  expect((await page.text()).split('\n')[0]).toBe('# CircuitBreakerOpen');
+  expect((trigger.event as { client_url?: string }).client_url).toBe(
+    `http://127.0.0.1:${isolation.ports.alertmanager}`,
+  );
   await waitFor(
     async () => (deliveredRow('trigger', trigger.dedup_key).test(await consolePage()) ? true : undefined),
     () => 'the console to list the delivered trigger',
