@@ -3,7 +3,8 @@
  * the Collector with the official builder from collector/builder-config.yaml; Jaeger, Prometheus
  * with promtool, Alertmanager with amtool from their modules on the Go module proxy, each built
  * inside its own module so its go.mod (replace directives included) decides the dependencies;
- * Elasticsearch's integration-test distribution from Maven Central. A finished build is marked,
+ * Elasticsearch's integration-test distribution from Maven Central; moto's S3-compatible server
+ * pip-installed from PyPI into a virtual environment. A finished build is marked,
  * so a second run does nothing; a failed one leaves no marker and is retried next time.
 
  */
@@ -14,13 +15,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from './config.ts';
 import { backendDir, builtMarker, cacheRoot } from './cache.ts';
-import { requireGo, requireMaven } from './toolchain.ts';
+import { requireGo, requireMaven, requirePython } from './toolchain.ts';
 import {
   BACKENDS,
   type BackendName,
   type CollectorBuild,
   type GoProgram,
   type MavenDistribution,
+  type PythonPackage,
 } from './versions.ts';
 
 const run = promisify(execFile);
@@ -93,6 +95,18 @@ async function fetchElasticsearch(dist: MavenDistribution, out: string): Promise
   }
 }
 
+async function installPythonPackage(name: string, pkg: PythonPackage, out: string): Promise<void> {
+  requirePython(name);
+  const venv = path.join(out, 'venv');
+  await exec('python3', ['-m', 'venv', venv]);
+  await exec(path.join(venv, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    pkg.requirement,
+  ]);
+}
+
 async function buildInto(name: BackendName, out: string): Promise<void> {
   const spec = BACKENDS[name];
   switch (spec.kind) {
@@ -102,6 +116,8 @@ async function buildInto(name: BackendName, out: string): Promise<void> {
       return buildGoProgram(name, spec, out);
     case 'maven':
       return fetchElasticsearch(spec, out);
+    case 'pypi':
+      return installPythonPackage(name, spec, out);
   }
 }
 

@@ -94,6 +94,9 @@ export interface Thresholds {
   readonly telemetryIgnoredDropReasons: readonly string[];
   /** Fill ratio of a Collector exporter queue that counts as saturated. */
   readonly collectorQueueFullRatio: number;
+  /** Age of the newest stored backup past which it is too old: the RPO the backups promise. */
+  readonly backupMaxAgeSeconds: number;
+  readonly backupTooOldFor: Duration;
 }
 
 /** How long Alertmanager waits before a first notification, between updates, and before repeating. */
@@ -161,6 +164,9 @@ export const defaultConfig: AlertsConfig = {
     telemetryFor: '5m',
     telemetryIgnoredDropReasons: ['shutdown'],
     collectorQueueFullRatio: 0.8,
+    // Daily backups, plus 2 hours for a slow or retried run: one missed backup alerts.
+    backupMaxAgeSeconds: 26 * 3600,
+    backupTooOldFor: '10m',
   },
   slo: {
     name: 'order-api-availability',

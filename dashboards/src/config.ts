@@ -47,6 +47,7 @@ export const alertNames = [
   'ErrorBudgetBurnFast',
   'ErrorBudgetBurnSlow',
   'TelemetryPipelineDegraded',
+  'BackupTooOld',
 ] as const;
 
 /** The name of an alert with a runbook. */

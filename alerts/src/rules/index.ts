@@ -2,6 +2,7 @@
  * Every monitored component, in the order their rule files are listed. Adding a component is
  * adding a file here and a line below.
  */
+import { backups } from './backups.ts';
 import { circuitBreakers } from './circuitBreakers.ts';
 import { general } from './general.ts';
 import { queues } from './queues.ts';
@@ -20,4 +21,5 @@ export const components: readonly Component[] = [
   queues,
   slo,
   telemetryPipeline,
+  backups,
 ];

@@ -157,5 +157,40 @@ export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Da
         max: 1,
       }),
     )
+    .withRow(row('Backups'))
+    .withPanel(
+      statPanel(config, {
+        title: 'Newest backup age',
+        description:
+          'Time since the newest backup in the object store was written, by the scheduler’s last report.',
+        queries: q.newestBackupAge,
+        unit: 's',
+        runbooks: ['BackupTooOld'],
+        thresholds: [
+          { value: null, color: 'green' },
+          { value: 93_600, color: 'red' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Backup age by database',
+        description: 'Seconds since each database’s newest stored backup; it drops to 0 at every backup.',
+        queries: q.backupAge,
+        unit: 's',
+        min: 0,
+        runbooks: ['BackupTooOld'],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Backup runs by outcome',
+        description: 'Scheduled backup runs in the last hour, per database: success or failure.',
+        queries: q.backupRuns,
+        unit: 'short',
+        min: 0,
+        runbooks: ['BackupTooOld'],
+      }),
+    )
     .build();
 }

@@ -7,6 +7,8 @@ import { prometheusJobs } from '../config.ts';
 import {
   byVariable,
   eq,
+  increase,
+  maxBy,
   orZero,
   quantile,
   rate,
@@ -79,6 +81,14 @@ export const serviceOverviewQueries = {
   ],
   cacheLookups: [
     query(cacheLookups([SERVICE_LABEL, 'cache', 'outcome']), legendOf(SERVICE_LABEL, 'cache', 'outcome')),
+  ],
+  newestBackupAge: [query(`time() - max(${series(metrics.backupLastSuccess, [])})`, 'newest backup age')],
+  backupAge: [query(maxBy(['database'], series(metrics.backupAge, [])), '{{database}}')],
+  backupRuns: [
+    query(
+      sumBy(['database', 'outcome'], increase(series(metrics.backupRuns, []), '1h')),
+      legendOf('database', 'outcome'),
+    ),
   ],
   cacheHitRatio: [
     query(

@@ -81,6 +81,7 @@ export class FixtureTraffic {
   #openedAt = 0;
   #backlog = 0;
   #deadLetters = 0;
+  #lastBackupAt = 0;
 
   constructor(registries: FixtureRegistries, schedule: FaultSchedule = { faultPeriod: 120, faultTicks: 40 }) {
     this.#registries = registries;
@@ -102,6 +103,20 @@ export class FixtureTraffic {
     this.#breakerTimers();
     this.#queueGauges();
     for (const registry of this.#allRegistries()) this.#telemetry(registry);
+    this.#backups();
+  }
+
+  // A backup scheduler's report, here from order-service's registry: one backup every 10 ticks.
+  #backups(): void {
+    const registry = this.#registries.orderService;
+    const database = { database: 'faultline' };
+    if (this.#tick % 10 === 1) {
+      this.#lastBackupAt = Date.now();
+      registry.counter('backupRuns').inc({ ...database, outcome: 'success' });
+      registry.counter('backupRuns').inc({ ...database, outcome: 'failure' }, 0);
+    }
+    registry.gauge('backupLastSuccess').set(database, this.#lastBackupAt / 1000);
+    registry.gauge('backupAge').set(database, (Date.now() - this.#lastBackupAt) / 1000);
   }
 
   #allRegistries(): MetricsRegistry[] {
