@@ -81,9 +81,9 @@ describe('runbooks', () => {
       expect(text).toMatch(/^## Meaning$/m);
       expect(text).toMatch(/^## Confirm$/m);
       expect(text).toMatch(/^## Mitigate \(demo\)$/m);
-      // Alerts the demo cannot provoke live (a backup a day old) reproduce through their drill test.
+      // Alerts the demo cannot provoke live (a day-old backup, a failover) reproduce through a test.
       expect(text).toMatch(
-        /npm run chaos -- (provider-down|provider-slow|provider-errors|kill|redis-down|broker-down|reset)|npx jest [\w/.-]+Drill\.test\.ts/,
+        /npm run chaos -- (provider-down|provider-slow|provider-errors|kill|redis-down|broker-down|reset)|npx jest [\w/.-]+\.test\.ts/,
       );
     },
   );

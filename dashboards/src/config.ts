@@ -48,6 +48,9 @@ export const alertNames = [
   'ErrorBudgetBurnSlow',
   'TelemetryPipelineDegraded',
   'BackupTooOld',
+  'DatabaseReplicaDown',
+  'DatabaseReplicationLagHigh',
+  'DatabaseFailover',
 ] as const;
 
 /** The name of an alert with a runbook. */

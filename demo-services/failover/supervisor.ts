@@ -8,6 +8,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
+import { sampleReplication, type ReplicationMetrics } from './replicationMetrics.ts';
 
 /** What the supervisor is doing: a discriminated union, so a promoted supervisor has a time. */
 export type SupervisorState =
@@ -25,6 +26,8 @@ export interface SupervisorOptions {
   readonly failuresBeforePromotion?: number;
   /** A check that takes longer failed (default 1000 ms). */
   readonly checkTimeoutMs?: number;
+  /** Replication and promotion signals, sampled at every check (none by default). */
+  readonly metrics?: ReplicationMetrics;
   /** Called once the replica accepts writes. */
   readonly onPromoted?: (state: Extract<SupervisorState, { value: 'promoted' }>) => void;
 }
@@ -103,9 +106,11 @@ export class FailoverSupervisor {
       const healthy = await isHealthyPrimary(this.#options.primaryUrl, checkTimeoutMs);
       this.#state = afterCheck(this.#state, healthy, Date.now(), failuresBeforePromotion);
       if (this.#state.value === 'promoting') break;
+      if (healthy) await this.#sample(this.#options.primaryUrl, checkTimeoutMs);
       await delay(intervalMs);
     }
     if (this.#stopped || this.#state.value !== 'promoting') return;
+    this.#options.metrics?.sampled([]);
     await promote(this.#options.replicaUrl);
     const promoted = {
       value: 'promoted',
@@ -113,7 +118,23 @@ export class FailoverSupervisor {
       promotedAt: Date.now(),
     } as const;
     this.#state = promoted;
+    this.#options.metrics?.promoted();
     this.#options.onPromoted?.(promoted);
+    // From now on, the promoted primary's replicas (none until the old primary is rebuilt).
+    while (!this.#stopped) {
+      await this.#sample(this.#options.replicaUrl, checkTimeoutMs);
+      await delay(intervalMs);
+    }
+  }
+
+  async #sample(url: string, timeoutMs: number): Promise<void> {
+    const { metrics } = this.#options;
+    if (!metrics) return;
+    // A failed sample keeps the last values; the health check decides about the primary.
+    await sampleReplication(url, timeoutMs).then(
+      (replicas) => metrics.sampled(replicas),
+      () => undefined,
+    );
   }
 
   /** Stops watching; resolves once the loop (and a promotion under way) has ended. */

@@ -16,6 +16,7 @@ import {
   type ReplicatedPostgres,
 } from '../../backends/postgresReplication.ts';
 import type { RunningPostgres } from '../../backends/postgres.ts';
+import { ReplicationMetrics } from '../failover/replicationMetrics.ts';
 import { FailoverSupervisor } from '../failover/supervisor.ts';
 import { orderBody, postOrder } from './support/api.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -83,7 +84,27 @@ test('the primary killed under load: the replica is promoted, services reconnect
   if (!stack) throw new Error('the stack did not start');
   const primaryUrl = cluster.primary.url(DATABASE);
   const promotedUrl = cluster.replica.url(DATABASE);
-  supervisor = new FailoverSupervisor({ primaryUrl, replicaUrl: promotedUrl, intervalMs: 200 });
+  const signals = new ReplicationMetrics();
+  supervisor = new FailoverSupervisor({
+    primaryUrl,
+    replicaUrl: promotedUrl,
+    intervalMs: 200,
+    metrics: signals,
+  });
+  const exposition = () => signals.registry.metrics();
+  await waitFor(
+    async () =>
+      (await exposition()).includes('faultline_db_replicas{service="failover-supervisor"} 1')
+        ? true
+        : undefined,
+    async () => `the supervisor to report one streaming replica:\n${await exposition()}`,
+  );
+  expect(await exposition()).toMatch(
+    /faultline_db_replication_lag_bytes\{replica="replica1",service="failover-supervisor"\} \d+/,
+  );
+  expect(await exposition()).toMatch(
+    /faultline_db_replication_lag_seconds\{replica="replica1",service="failover-supervisor"\} [\d.e-]+/,
+  );
 
   let killedAt = 0;
   const acceptedAfterPromotion = () => sent.filter((s) => s.status === 202 && s.at > killedAt).length;
@@ -147,6 +168,9 @@ test('the primary killed under load: the replica is promoted, services reconnect
   );
   expect(firstSentAfter - killedAt).toBeLessThan(15_000);
 
+  expect(await exposition()).toContain('faultline_db_promotions_total{service="failover-supervisor"} 1');
+  expect(await exposition()).toContain('faultline_db_replicas{service="failover-supervisor"} 0');
+
   // The old primary comes back as a replica of the promoted one, and takes over as synchronous.
   await cluster.primary.stop();
   rebuilt = await startReplica(cluster.replica, 'replica2');
@@ -155,6 +179,13 @@ test('the primary killed under load: the replica is promoted, services reconnect
   expect(status).toEqual([
     expect.objectContaining({ applicationName: 'replica2', state: 'streaming', syncState: 'sync' }),
   ]);
+  await waitFor(
+    async () =>
+      (await exposition()).includes('faultline_db_replicas{service="failover-supervisor"} 1')
+        ? true
+        : undefined,
+    async () => `the supervisor to report the rebuilt replica:\n${await exposition()}`,
+  );
   const replicated = await rows<{ n: string }>(rebuilt.url(DATABASE), 'SELECT count(*) AS n FROM orders');
   expect(Number(replicated[0]!.n)).toBeGreaterThanOrEqual(accepted.length);
 }, 180_000);

@@ -49,7 +49,7 @@ const GROUPS: readonly { readonly group: SignalGroup; readonly title: string; re
     group: 'database',
     title: 'Database',
     about:
-      'Backups of the orders database, as the backup scheduler (`npm run backup -- --every <seconds>`) reports them from the object store.',
+      'Backups of the orders database, as the backup scheduler (`npm run backup -- --every <seconds>`) reports them from the object store; replication and promotions, as the failover supervisor (`demo-services/failover`) samples them from the primary.',
   },
   { group: 'telemetry', title: 'Telemetry pipeline', about: "Faultline's own export health." },
 ];

@@ -4,6 +4,7 @@
  */
 import { backups } from './backups.ts';
 import { circuitBreakers } from './circuitBreakers.ts';
+import { database } from './database.ts';
 import { general } from './general.ts';
 import { queues } from './queues.ts';
 import { retries } from './retries.ts';
@@ -22,4 +23,5 @@ export const components: readonly Component[] = [
   slo,
   telemetryPipeline,
   backups,
+  database,
 ];

@@ -192,5 +192,43 @@ export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Da
         runbooks: ['BackupTooOld'],
       }),
     )
+    .withRow(row('Database replication'))
+    .withPanel(
+      statPanel(config, {
+        title: 'Streaming replicas',
+        description: 'Replicas streaming from the primary, as the failover supervisor samples them.',
+        queries: q.replicas,
+        unit: 'short',
+        runbooks: ['DatabaseReplicaDown'],
+        thresholds: [
+          { value: null, color: 'red' },
+          { value: 1, color: 'green' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Replication lag',
+        description:
+          'Per replica: replay lag in seconds (A) and WAL not yet replayed in bytes (B); a flat 0 with no replica label when no replica streams.',
+        queries: q.replicationLag,
+        unit: 'short',
+        min: 0,
+        runbooks: ['DatabaseReplicationLagHigh'],
+      }),
+    )
+    .withPanel(
+      statPanel(config, {
+        title: 'Promotions (1h)',
+        description: 'Replicas the failover supervisor promoted to primary in the last hour.',
+        queries: q.promotions,
+        unit: 'short',
+        runbooks: ['DatabaseFailover'],
+        thresholds: [
+          { value: null, color: 'green' },
+          { value: 1, color: 'orange' },
+        ],
+      }),
+    )
     .build();
 }

@@ -90,6 +90,20 @@ export const serviceOverviewQueries = {
       legendOf('database', 'outcome'),
     ),
   ],
+  // The failover supervisor runs only beside a replicated database: 0 where it does not.
+  replicas: [query(`max(${series(metrics.dbReplicas, [])}) or vector(0)`, 'streaming replicas')],
+  // 0 without a supervisor (the demo's database has no replica): Streaming replicas says why.
+  replicationLag: [
+    query(
+      `${maxBy(['replica'], series(metrics.dbReplicationLagSeconds, []))} or vector(0)`,
+      '{{replica}} seconds',
+    ),
+    query(
+      `${maxBy(['replica'], series(metrics.dbReplicationLagBytes, []))} or vector(0)`,
+      '{{replica}} bytes',
+    ),
+  ],
+  promotions: [query(`sum(${increase(series(metrics.dbPromotions, []), '1h')}) or vector(0)`, 'promotions')],
   cacheHitRatio: [
     query(
       ratio(

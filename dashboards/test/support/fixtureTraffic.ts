@@ -117,6 +117,11 @@ export class FixtureTraffic {
     }
     registry.gauge('backupLastSuccess').set(database, this.#lastBackupAt / 1000);
     registry.gauge('backupAge').set(database, (Date.now() - this.#lastBackupAt) / 1000);
+    // A failover supervisor's report: one streaming replica, lagging a little.
+    registry.gauge('dbReplicas').set({}, 1);
+    registry.gauge('dbReplicationLagBytes').set({ replica: 'replica1' }, 1024 * (this.#tick % 7));
+    registry.gauge('dbReplicationLagSeconds').set({ replica: 'replica1' }, 0.01 * (this.#tick % 7));
+    if (this.#tick === 1) registry.counter('dbPromotions').inc({}, 0);
   }
 
   #allRegistries(): MetricsRegistry[] {

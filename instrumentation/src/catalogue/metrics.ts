@@ -194,6 +194,34 @@ export const metrics = {
     labelNames: ['database', 'outcome'],
     labelValues: { outcome: ['success', 'failure'] },
   }),
+  dbReplicas: define({
+    name: 'faultline_db_replicas',
+    type: 'gauge',
+    group: 'database',
+    help: 'Replicas streaming from the primary, as its pg_stat_replication reports them (the failover supervisor samples it).',
+    labelNames: [],
+  }),
+  dbReplicationLagBytes: define({
+    name: 'faultline_db_replication_lag_bytes',
+    type: 'gauge',
+    group: 'database',
+    help: 'WAL a replica has not replayed yet, in bytes: the primary’s current WAL position minus the replica’s replay position.',
+    labelNames: ['replica'],
+  }),
+  dbReplicationLagSeconds: define({
+    name: 'faultline_db_replication_lag_seconds',
+    type: 'gauge',
+    group: 'database',
+    help: 'How long ago the replica replayed the newest WAL the primary had flushed (pg_stat_replication.replay_lag; 0 when idle).',
+    labelNames: ['replica'],
+  }),
+  dbPromotions: define({
+    name: 'faultline_db_promotions_total',
+    type: 'counter',
+    group: 'database',
+    help: 'Replicas the failover supervisor promoted to primary.',
+    labelNames: [],
+  }),
 
   telemetryExported: define({
     name: 'faultline_telemetry_exported_total',
