@@ -4,8 +4,9 @@
  * environment in the cache), on a free loopback port. It supports bucket versioning, which the
  * backups rely on. It keeps objects in memory: stopping it loses them, which is what a test wants.
  */
-import path from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { programPath } from './binaries.ts';
 import { freePort } from './ports.ts';
 import { answers, startBackend, type BackendProcess } from './process.ts';
@@ -26,12 +27,21 @@ export interface RunningObjectStore {
 export async function startObjectStore(): Promise<RunningObjectStore> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-moto-'));
   const server = await startBackend({
     name: 'moto',
     command: programPath('moto', path.join('venv', 'bin', 'python')),
     args: ['-m', 'moto.server', '--host', '127.0.0.1', '--port', String(port)],
-    logFile: path.join(os.tmpdir(), `faultline-moto-${port}.log`),
+    logFile: path.join(dir, 'moto.log'),
     ready: () => answers(`${endpoint}/moto-api/`),
   });
-  return { endpoint, port, process: server, stop: () => server.stop() };
+  return {
+    endpoint,
+    port,
+    process: server,
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

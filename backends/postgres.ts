@@ -132,7 +132,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     command,
     args: argv,
     cwd: os.tmpdir(),
-    logFile: path.join(os.tmpdir(), `faultline-pg-${port}.log`),
+    // Beside the data directory, so stop() removes it with the cluster.
+    logFile: path.join(path.dirname(dataDir), 'postgres.log'),
     ready: () => acceptsQueries(port),
     readyTimeoutMs: 60_000,
   });
