@@ -4,9 +4,9 @@
  * with promtool, Alertmanager with amtool from their modules on the Go module proxy, each built
  * inside its own module so its go.mod (replace directives included) decides the dependencies;
  * Elasticsearch's integration-test distribution, Kafka's jars and opentelemetry-proto's `.proto`
- * files from Maven Central. A finished build is marked,
- * so a second run does nothing; a failed one leaves no marker and is retried next time.
-
+ * files from Maven Central; moto's S3-compatible server pip-installed from PyPI into a virtual
+ * environment. A finished build is marked, so a second run does nothing; a failed one leaves no
+ * marker and is retried next time.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from './config.ts';
 import { backendDir, builtMarker, cacheRoot } from './cache.ts';
-import { requireGo, requireMaven } from './toolchain.ts';
+import { requireGo, requireMaven, requirePython } from './toolchain.ts';
 import {
   BACKENDS,
   type BackendName,
@@ -24,6 +24,7 @@ import {
   type MavenDistribution,
   type MavenJars,
   type MavenProtos,
+  type PythonPackage,
 } from './versions.ts';
 
 const run = promisify(execFile);
@@ -151,6 +152,18 @@ async function fetchProtos(spec: MavenProtos, out: string): Promise<void> {
   }
 }
 
+async function installPythonPackage(name: string, pkg: PythonPackage, out: string): Promise<void> {
+  requirePython(name);
+  const venv = path.join(out, 'venv');
+  await exec('python3', ['-m', 'venv', venv]);
+  await exec(path.join(venv, 'bin', 'pip'), [
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    pkg.requirement,
+  ]);
+}
+
 async function buildInto(name: BackendName, out: string): Promise<void> {
   const spec = BACKENDS[name];
   switch (spec.kind) {
@@ -164,6 +177,8 @@ async function buildInto(name: BackendName, out: string): Promise<void> {
       return fetchJars(name, spec, out);
     case 'protos':
       return fetchProtos(spec, out);
+    case 'pypi':
+      return installPythonPackage(name, spec, out);
   }
 }
 

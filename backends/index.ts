@@ -1,7 +1,8 @@
 /**
  * The real backends Faultline's tests and demo run against, built once from pinned versions
  * (`versions.ts`) and started on free loopback ports: the OpenTelemetry Collector, Jaeger,
- * Elasticsearch, Prometheus, Alertmanager and Kafka. Import from here; the rest is internal.
+ * Elasticsearch, Prometheus, Alertmanager and Kafka; an S3-compatible object store (moto) and
+ * throwaway PostgreSQL clusters. Import from here; the rest is internal.
  */
 export { BACKENDS, type BackendName } from './versions.ts';
 export { ensureBuilt, ensureAllBuilt, isBuilt } from './build.ts';
@@ -30,6 +31,17 @@ export { startJaeger, type RunningJaeger, type JaegerPorts } from './jaeger.ts';
 export { startElasticsearch, type RunningElasticsearch, type ElasticsearchOptions } from './elasticsearch.ts';
 export { startKafka, type RunningKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 export { startPrometheus, startAlertmanager, type RunningServer, type ServerOptions } from './prometheus.ts';
+export { startObjectStore, type RunningObjectStore } from './objectStore.ts';
+export {
+  startPostgres,
+  runPgProgram,
+  postgresOwnedDir,
+  acceptsQueries,
+  asPostgres,
+  PG_BIN,
+  type RunningPostgres,
+  type PostgresOptions,
+} from './postgres.ts';
 export {
   getTrace,
   tagValue,

@@ -41,6 +41,19 @@ export function requireMaven(forWhat: string): void {
     );
 }
 
+/** Throws a ToolchainError unless `python3` (3.9 or newer, with venv) is on PATH. */
+export function requirePython(forWhat: string): void {
+  const out = versionOf('python3', [
+    '-c',
+    'import venv, sys; print(sys.version_info[0], sys.version_info[1])',
+  ]);
+  const match = out?.match(/^(\d+) (\d+)/);
+  if (!match || Number(match[1]) < 3 || (Number(match[1]) === 3 && Number(match[2]) < 9))
+    throw new ToolchainError(
+      `Python 3.9 or newer with venv is needed to install ${forWhat} (${out ? out.trim() : 'python3 not found on PATH'}): sudo apt-get install -y python3-venv`,
+    );
+}
+
 function javaFeature(javaHome: string): number | undefined {
   const java = path.join(javaHome, 'bin', 'java');
   if (!existsSync(java)) return undefined;

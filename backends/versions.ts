@@ -58,6 +58,14 @@ export interface CollectorBuild {
   readonly manifest: string;
 }
 
+/** A Python program pip-installed from PyPI into its own virtual environment. */
+export interface PythonPackage {
+  readonly kind: 'pypi';
+  readonly version: string;
+  /** The pip requirement, pinned to `version` (extras included). */
+  readonly requirement: string;
+}
+
 const manifest = path.join(repoRoot(), 'collector', 'builder-config.yaml');
 const collectorVersion = (parse(readFileSync(manifest, 'utf8')) as { dist: { version: string } }).dist
   .version;
@@ -119,6 +127,8 @@ export const BACKENDS = {
     version: '1.11.0',
     artifact: 'io.opentelemetry.proto:opentelemetry-proto:1.11.0-alpha:jar',
   } satisfies MavenProtos,
+  // The S3-compatible object store backups are written to (Apache-2.0, bucket versioning).
+  moto: { kind: 'pypi', version: '5.2.5', requirement: 'moto[server]==5.2.5' } satisfies PythonPackage,
 } as const;
 
 /** A backend's name. */

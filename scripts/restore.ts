@@ -1,18 +1,29 @@
 /**
- * `npm run restore [-- <file>]`: restores a dump into the orders database (DATABASE_URL),
- * replacing the objects it contains. Without a file, the newest backup of that database in
- * FAULTLINE_BACKUP_DIR is used. See docs/backups.md.
+ * `npm run restore [-- <file> | --version-id <id> | --list]`: restores a backup into the orders
+ * database (DATABASE_URL, created when missing), replacing the objects it contains. Without
+ * arguments the newest backup is used: the newest dump in FAULTLINE_BACKUP_DIR, or with
+ * FAULTLINE_BACKUP_BUCKET the newest version of the database's object. `--version-id` restores an
+ * earlier version; `--list` prints the stored versions. See docs/backups.md.
  */
-import { listBackups } from './backup/backupFiles.ts';
+import { BackupBucket } from './backup/backupBucket.ts';
 import { parseBackupConfig, redactUrl } from './backup/config.ts';
-import { pgRestore } from './backup/pgTools.ts';
+import { restoreBackup, type RestoreChoice } from './backup/restoreBackup.ts';
 
 const config = parseBackupConfig();
-const file = process.argv[2] ?? (await listBackups(config.directory, config.database)).at(-1);
-if (!file) {
-  throw new Error(
-    `restore: no backup of "${config.database}" in ${config.directory}; run npm run backup first`,
-  );
+const args = process.argv.slice(2);
+
+if (args[0] === '--list') {
+  if (config.store.kind !== 's3') throw new Error('--list needs FAULTLINE_BACKUP_BUCKET (an S3 store)');
+  for (const v of await new BackupBucket(config.store).versions(config.database)) {
+    console.log(`${v.versionId}\t${v.lastModified.toISOString()}\t${v.size}${v.isLatest ? '\tlatest' : ''}`);
+  }
+} else {
+  const choice: RestoreChoice =
+    args[0] === '--version-id'
+      ? { kind: 'version', versionId: args[1] ?? '' }
+      : args[0]
+        ? { kind: 'file', file: args[0] }
+        : { kind: 'newest' };
+  const restored = await restoreBackup(config, choice);
+  console.log(`restore: ${restored} → ${redactUrl(config.databaseUrl)}`);
 }
-await pgRestore(config.databaseUrl, file);
-console.log(`restore: ${file} → ${redactUrl(config.databaseUrl)}`);

@@ -139,6 +139,16 @@ export interface Thresholds {
   /** Window and duration of Alertmanager's failed notifications and Prometheus's failed rule evaluations. */
   readonly selfMonitoringWindow: Duration;
   readonly selfMonitoringFor: Duration;
+  /** Age of the newest stored backup past which it is too old: the RPO the backups promise. */
+  readonly backupMaxAgeSeconds: number;
+  readonly backupTooOldFor: Duration;
+  /** Replay lag of a replica past which a failover would wait (or, asynchronous, lose) that long. */
+  readonly replicationLagSeconds: number;
+  readonly replicationLagFor: Duration;
+  /** With synchronous replication and no replica, the primary's commits wait: page quickly. */
+  readonly replicaDownFor: Duration;
+  /** How long DatabaseFailover keeps firing after a promotion (until someone rebuilds the replica). */
+  readonly failoverWindow: Duration;
 }
 
 /** How long Alertmanager waits before a first notification, between updates, and before repeating. */
@@ -230,6 +240,13 @@ export const defaultConfig: AlertsConfig = {
     sloNoTrafficWindow: '1h',
     selfMonitoringWindow: '5m',
     selfMonitoringFor: '5m',
+    // Daily backups, plus 2 hours for a slow or retried run: one missed backup alerts.
+    backupMaxAgeSeconds: 26 * 3600,
+    backupTooOldFor: '10m',
+    replicationLagSeconds: 30,
+    replicationLagFor: '5m',
+    replicaDownFor: '1m',
+    failoverWindow: '30m',
   },
   slos: [
     {

@@ -58,6 +58,10 @@ export const alertNames = [
   'ErrorBudgetBurnFast',
   'ErrorBudgetBurnSlow',
   'TelemetryPipelineDegraded',
+  'BackupTooOld',
+  'DatabaseReplicaDown',
+  'DatabaseReplicationLagHigh',
+  'DatabaseFailover',
 ] as const;
 
 /** The name of an alert with a runbook. */

@@ -243,6 +243,26 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       });
     }
 
+    // The backup scheduler (docs/disaster-recovery.md), to a folder of the demo's state, so the
+    // Backups row and BackupTooOld have a real source.
+    const backupMetricsPort = metricsPort++;
+    metricsTargets.push(`127.0.0.1:${backupMetricsPort}`);
+    const backups = new ManagedProcess({
+      name: 'backup-scheduler',
+      command: process.execPath,
+      args: [
+        '--import',
+        path.join(root, 'dashboards', 'scripts', 'catalogue-hooks.ts'),
+        path.join(root, 'scripts', 'backup.ts'),
+        ...['--every', '300', '--metrics-port', String(backupMetricsPort)],
+      ],
+      env: { ...baseEnv, DATABASE_URL: databaseUrl, FAULTLINE_BACKUP_DIR: path.join(state, 'backups') },
+      logFile: path.join(state, 'logs', 'backup-scheduler.log'),
+      cwd: root,
+    });
+    processes.push(backups);
+    backups.start();
+
     if (observability)
       await startObservability({
         root,

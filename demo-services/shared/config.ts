@@ -18,7 +18,14 @@ const url = (fallback: string) => z.string().url().default(fallback);
 const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const common = {
-  DATABASE_URL: url('postgres://postgres@127.0.0.1:5432/faultline'),
+  // One host, or several (`postgres://u@h1:p1,h2:p2/db`): the pool follows the writable one.
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\/([^@/]*@)?[^/?,]+(,[^/?,]+)*\/[^/?]+/,
+      'a postgres:// URL with one or more host:port',
+    )
+    .default('postgres://postgres@127.0.0.1:5432/faultline'),
   REDIS_URL: url('redis://127.0.0.1:6379'),
   AMQP_URL: url('amqp://guest:guest@127.0.0.1:5672'),
   /** Prefix of every exchange and queue name, so tests never collide with the demo. */

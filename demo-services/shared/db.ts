@@ -3,17 +3,26 @@
  * missing so `npm run demo` works on a fresh machine.
  */
 import pg from 'pg';
+import { createFailoverPool, findWritableHost, isMultiHost } from './failoverPool.ts';
 
-/** A pool on `databaseUrl`, with a short connect timeout so readiness fails fast. */
+/**
+ * A pool on `databaseUrl`, with a short connect timeout so readiness fails fast. A URL naming
+ * several hosts (`postgres://u@h1:p1,h2:p2/db`) gets a pool whose connections go to the
+ * writable one, and follow it through a failover (failoverPool.ts).
+ */
 export function createPool(databaseUrl: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 3000 });
+  const settings = { max: 10, connectionTimeoutMillis: 3000 };
+  const pool = isMultiHost(databaseUrl)
+    ? createFailoverPool(databaseUrl, settings)
+    : new pg.Pool({ connectionString: databaseUrl, ...settings });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   return pool;
 }
 
 /** Creates the database named in `databaseUrl` if it does not exist yet. */
-export async function ensureDatabase(databaseUrl: string): Promise<void> {
+export async function ensureDatabase(multiHostUrl: string): Promise<void> {
+  const databaseUrl = isMultiHost(multiHostUrl) ? await findWritableHost(multiHostUrl) : multiHostUrl;
   const target = new URL(databaseUrl);
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(databaseUrl);
@@ -34,7 +43,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 }
 
 /** Drops the database named in `databaseUrl` (tests), closing its other connections first. */
-export async function dropDatabase(databaseUrl: string): Promise<void> {
+export async function dropDatabase(multiHostUrl: string): Promise<void> {
+  const databaseUrl = isMultiHost(multiHostUrl) ? await findWritableHost(multiHostUrl) : multiHostUrl;
   const name = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';

@@ -45,6 +45,12 @@ const GROUPS: readonly { readonly group: SignalGroup; readonly title: string; re
       'The amqplib instrumentation (trace context in message headers, counters, lag, processing time) and `monitorQueues` (depth and consumers sampled from the broker; `unacked` only when an HTTP source is configured).',
   },
   { group: 'cache', title: 'Cache', about: 'Cache look-ups.' },
+  {
+    group: 'database',
+    title: 'Database',
+    about:
+      'Backups of the orders database, as the backup scheduler (`npm run backup -- --every <seconds>`) reports them from the object store; replication and promotions, as the failover supervisor (`demo-services/failover`) samples them from the primary.',
+  },
   { group: 'telemetry', title: 'Telemetry pipeline', about: "Faultline's own export health." },
 ];
 

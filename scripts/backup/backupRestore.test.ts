@@ -9,6 +9,8 @@ import { parseBackupConfig } from './config.ts';
 
 const run = promisify(execFile);
 const repoRoot = join(__dirname, '..', '..');
+/** As package.json's scripts run it: the catalogue's TypeScript sources load as ES modules. */
+const CATALOGUE_HOOKS = ['--import', join(repoRoot, 'dashboards', 'scripts', 'catalogue-hooks.ts')];
 const server = 'postgres://postgres@127.0.0.1:5432';
 const database = `faultline_backup_test_${process.pid}_${Date.now()}`;
 const databaseUrl = `${server}/${database}`;
@@ -26,7 +28,7 @@ async function withClient<T>(url: string, use: (client: Client) => Promise<T>): 
 
 /** Runs `npm run backup` / `npm run restore`'s script the way npm does, against the throwaway database. */
 function cli(script: 'backup' | 'restore', args: string[] = []) {
-  return run(process.execPath, [join(repoRoot, 'scripts', `${script}.ts`), ...args], {
+  return run(process.execPath, [...CATALOGUE_HOOKS, join(repoRoot, 'scripts', `${script}.ts`), ...args], {
     cwd: repoRoot,
     env: {
       ...process.env,

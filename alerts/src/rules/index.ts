@@ -3,7 +3,9 @@
  * adding a file here and a line below.
  */
 import { absent } from './absent.ts';
+import { backups } from './backups.ts';
 import { circuitBreakers } from './circuitBreakers.ts';
+import { database } from './database.ts';
 import { general } from './general.ts';
 import { kafka } from './kafka.ts';
 import { queues } from './queues.ts';
@@ -26,4 +28,6 @@ export const components: readonly Component[] = [
   kafka,
   slo,
   telemetryPipeline,
+  backups,
+  database,
 ];

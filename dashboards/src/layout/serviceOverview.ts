@@ -164,5 +164,78 @@ export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Da
         max: 1,
       }),
     )
+    .withRow(row('Backups'))
+    .withPanel(
+      statPanel(config, {
+        title: 'Newest backup age',
+        description:
+          'Time since the newest backup in the object store was written, by the scheduler’s last report.',
+        queries: q.newestBackupAge,
+        unit: 's',
+        runbooks: ['BackupTooOld'],
+        thresholds: [
+          { value: null, color: 'green' },
+          { value: 93_600, color: 'red' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Backup age by database',
+        description: 'Seconds since each database’s newest stored backup; it drops to 0 at every backup.',
+        queries: q.backupAge,
+        unit: 's',
+        min: 0,
+        runbooks: ['BackupTooOld'],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Backup runs by outcome',
+        description: 'Scheduled backup runs in the last hour, per database: success or failure.',
+        queries: q.backupRuns,
+        unit: 'short',
+        min: 0,
+        runbooks: ['BackupTooOld'],
+      }),
+    )
+    .withRow(row('Database replication'))
+    .withPanel(
+      statPanel(config, {
+        title: 'Streaming replicas',
+        description: 'Replicas streaming from the primary, as the failover supervisor samples them.',
+        queries: q.replicas,
+        unit: 'short',
+        runbooks: ['DatabaseReplicaDown'],
+        thresholds: [
+          { value: null, color: 'red' },
+          { value: 1, color: 'green' },
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Replication lag',
+        description:
+          'Per replica: replay lag in seconds (A) and WAL not yet replayed in bytes (B); a flat 0 with no replica label when no replica streams.',
+        queries: q.replicationLag,
+        unit: 'short',
+        min: 0,
+        runbooks: ['DatabaseReplicationLagHigh'],
+      }),
+    )
+    .withPanel(
+      statPanel(config, {
+        title: 'Promotions (1h)',
+        description: 'Replicas the failover supervisor promoted to primary in the last hour.',
+        queries: q.promotions,
+        unit: 'short',
+        runbooks: ['DatabaseFailover'],
+        thresholds: [
+          { value: null, color: 'green' },
+          { value: 1, color: 'orange' },
+        ],
+      }),
+    )
     .build();
 }

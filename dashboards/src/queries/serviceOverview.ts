@@ -6,6 +6,8 @@ import { SERVICE_LABEL, metrics } from '../catalogue.ts';
 import {
   byVariable,
   eq,
+  increase,
+  maxBy,
   orZero,
   quantile,
   rate,
@@ -77,6 +79,28 @@ export const serviceOverviewQueries = {
   cacheLookups: [
     query(cacheLookups([SERVICE_LABEL, 'cache', 'outcome']), legendOf(SERVICE_LABEL, 'cache', 'outcome')),
   ],
+  newestBackupAge: [query(`time() - max(${series(metrics.backupLastSuccess, [])})`, 'newest backup age')],
+  backupAge: [query(maxBy(['database'], series(metrics.backupAge, [])), '{{database}}')],
+  backupRuns: [
+    query(
+      sumBy(['database', 'outcome'], increase(series(metrics.backupRuns, []), '1h')),
+      legendOf('database', 'outcome'),
+    ),
+  ],
+  // The failover supervisor runs only beside a replicated database: 0 where it does not.
+  replicas: [query(`max(${series(metrics.dbReplicas, [])}) or vector(0)`, 'streaming replicas')],
+  // 0 without a supervisor (the demo's database has no replica): Streaming replicas says why.
+  replicationLag: [
+    query(
+      `${maxBy(['replica'], series(metrics.dbReplicationLagSeconds, []))} or vector(0)`,
+      '{{replica}} seconds',
+    ),
+    query(
+      `${maxBy(['replica'], series(metrics.dbReplicationLagBytes, []))} or vector(0)`,
+      '{{replica}} bytes',
+    ),
+  ],
+  promotions: [query(`sum(${increase(series(metrics.dbPromotions, []), '1h')}) or vector(0)`, 'promotions')],
   cacheHitRatio: [
     query(
       ratio(

@@ -81,6 +81,7 @@ export class FixtureTraffic {
   #openedAt = 0;
   #backlog = 0;
   #deadLetters = 0;
+  #lastBackupAt = 0;
 
   constructor(registries: FixtureRegistries, schedule: FaultSchedule = { faultPeriod: 120, faultTicks: 40 }) {
     this.#registries = registries;
@@ -103,6 +104,25 @@ export class FixtureTraffic {
     this.#queueGauges();
     this.#kafkaGroup();
     for (const registry of this.#allRegistries()) this.#telemetry(registry);
+    this.#backups();
+  }
+
+  // A backup scheduler's report, here from order-service's registry: one backup every 10 ticks.
+  #backups(): void {
+    const registry = this.#registries.orderService;
+    const database = { database: 'faultline' };
+    if (this.#tick % 10 === 1) {
+      this.#lastBackupAt = Date.now();
+      registry.counter('backupRuns').inc({ ...database, outcome: 'success' });
+      registry.counter('backupRuns').inc({ ...database, outcome: 'failure' }, 0);
+    }
+    registry.gauge('backupLastSuccess').set(database, this.#lastBackupAt / 1000);
+    registry.gauge('backupAge').set(database, (Date.now() - this.#lastBackupAt) / 1000);
+    // A failover supervisor's report: one streaming replica, lagging a little.
+    registry.gauge('dbReplicas').set({}, 1);
+    registry.gauge('dbReplicationLagBytes').set({ replica: 'replica1' }, 1024 * (this.#tick % 7));
+    registry.gauge('dbReplicationLagSeconds').set({ replica: 'replica1' }, 0.01 * (this.#tick % 7));
+    if (this.#tick === 1) registry.counter('dbPromotions').inc({}, 0);
   }
 
   #allRegistries(): MetricsRegistry[] {

@@ -73,6 +73,8 @@ export interface Stack {
 /** Options of {@link startStack}. */
 export interface StackOptions {
   payments?: number;
+  /** A database the caller owns (e.g. a multi-host URL of a replicated cluster); not dropped. */
+  databaseUrl?: string;
   tuning?: PaymentTuning;
 }
 
@@ -82,7 +84,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const log = createLogger(prefix, 'error');
   const [redisProxy, amqpProxy] = await Promise.all([startTcpProxy(REDIS), startTcpProxy(AMQP)]);
   const backend: BackendConfig = {
-    databaseUrl: `${PG_ROOT}/faultline_${prefix}`,
+    databaseUrl: options.databaseUrl ?? `${PG_ROOT}/faultline_${prefix}`,
     redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
     amqpUrl: `amqp://guest:guest@127.0.0.1:${amqpProxy.port}`,
     amqpNamePrefix: `${prefix}.`,
@@ -138,7 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await pool.end();
       await Promise.all([redisProxy.close(), amqpProxy.close()]);
       await Promise.all([
-        dropDatabase(backend.databaseUrl),
+        options.databaseUrl ? Promise.resolve() : dropDatabase(backend.databaseUrl),
         deleteTopology(names),
         deleteKeys(backend.redisKeyPrefix),
       ]);

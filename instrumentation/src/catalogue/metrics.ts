@@ -24,7 +24,8 @@ export interface MetricDefinition<L extends string = string> {
 }
 
 /** Sections of the catalogue, in documentation order. */
-export type SignalGroup = 'http' | 'circuit_breaker' | 'retry' | 'messaging' | 'cache' | 'telemetry';
+export type SignalGroup =
+  'http' | 'circuit_breaker' | 'retry' | 'messaging' | 'cache' | 'database' | 'telemetry';
 
 /** Label every series carries, set from `service.name`. */
 export const SERVICE_LABEL = 'service';
@@ -246,6 +247,57 @@ export const metrics = {
     help: 'Cache look-ups by outcome: hit, miss, or degraded (the cache was unavailable and the source of truth answered).',
     labelNames: ['cache', 'outcome'],
     labelValues: { outcome: ['hit', 'miss', 'degraded'] },
+  }),
+
+  backupLastSuccess: define({
+    name: 'faultline_backup_last_success_timestamp_seconds',
+    type: 'gauge',
+    group: 'database',
+    help: 'Unix time at which the newest stored backup of a database was written (0 when the store holds none).',
+    labelNames: ['database'],
+  }),
+  backupAge: define({
+    name: 'faultline_backup_age_seconds',
+    type: 'gauge',
+    group: 'database',
+    help: 'Seconds since the newest stored backup of a database was written, at scrape time.',
+    labelNames: ['database'],
+  }),
+  backupRuns: define({
+    name: 'faultline_backup_runs_total',
+    type: 'counter',
+    group: 'database',
+    help: 'Scheduled backup runs of a database, by outcome.',
+    labelNames: ['database', 'outcome'],
+    labelValues: { outcome: ['success', 'failure'] },
+  }),
+  dbReplicas: define({
+    name: 'faultline_db_replicas',
+    type: 'gauge',
+    group: 'database',
+    help: 'Replicas streaming from the primary, as its pg_stat_replication reports them (the failover supervisor samples it).',
+    labelNames: [],
+  }),
+  dbReplicationLagBytes: define({
+    name: 'faultline_db_replication_lag_bytes',
+    type: 'gauge',
+    group: 'database',
+    help: 'WAL a replica has not replayed yet, in bytes: the primary’s current WAL position minus the replica’s replay position.',
+    labelNames: ['replica'],
+  }),
+  dbReplicationLagSeconds: define({
+    name: 'faultline_db_replication_lag_seconds',
+    type: 'gauge',
+    group: 'database',
+    help: 'How long ago the replica replayed the newest WAL the primary had flushed (pg_stat_replication.replay_lag; 0 when idle).',
+    labelNames: ['replica'],
+  }),
+  dbPromotions: define({
+    name: 'faultline_db_promotions_total',
+    type: 'counter',
+    group: 'database',
+    help: 'Replicas the failover supervisor promoted to primary.',
+    labelNames: [],
   }),
 
   telemetryExported: define({
