@@ -56,7 +56,12 @@ const properties = {
       messaging: { properties: { sample_source: keyword } },
     },
   },
-  messaging: { properties: { destination: { properties: { name: keyword } } } },
+  messaging: {
+    properties: {
+      destination: { properties: { name: keyword } },
+      consumer: { properties: { group: { properties: { name: keyword } } } },
+    },
+  },
   data_stream: {
     properties: {
       type: { type: 'constant_keyword' },
