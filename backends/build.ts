@@ -77,24 +77,38 @@ async function buildCollector(build: CollectorBuild, out: string): Promise<void>
   await exec(builder, ['--config', build.manifest, '--output-path', out]);
 }
 
-async function fetchElasticsearch(dist: MavenDistribution, out: string): Promise<void> {
-  requireMaven('Elasticsearch');
+/**
+ * Downloads one Maven Central artifact into a scratch folder and hands `use` its path (and the
+ * folder, for unpacking); the folder is removed afterwards whatever happens.
+ */
+async function withMavenArtifact(
+  artifact: string,
+  extension: 'zip' | 'jar',
+  use: (file: string, scratch: string) => Promise<void>,
+): Promise<void> {
   const download = await mkdtemp(path.join(cacheRoot(), 'download-'));
   try {
     await exec('mvn', [
       '-q',
       '-B',
       'dependency:copy',
-      `-Dartifact=${dist.artifact}`,
+      `-Dartifact=${artifact}`,
       `-DoutputDirectory=${download}`,
     ]);
-    const [zip] = (await readdir(download)).filter((file) => file.endsWith('.zip'));
-    if (!zip) throw new Error(`Maven Central served no zip for ${dist.artifact}`);
-    await exec('unzip', ['-q', path.join(download, zip), '-d', download]);
-    await rename(path.join(download, `elasticsearch-${dist.version}`), path.join(out, 'elasticsearch'));
+    const [file] = (await readdir(download)).filter((name) => name.endsWith(`.${extension}`));
+    if (!file) throw new Error(`Maven Central served no ${extension} for ${artifact}`);
+    await use(path.join(download, file), download);
   } finally {
     await rm(download, { recursive: true, force: true });
   }
+}
+
+async function fetchElasticsearch(dist: MavenDistribution, out: string): Promise<void> {
+  requireMaven('Elasticsearch');
+  await withMavenArtifact(dist.artifact, 'zip', async (zip, scratch) => {
+    await exec('unzip', ['-q', zip, '-d', scratch]);
+    await rename(path.join(scratch, `elasticsearch-${dist.version}`), path.join(out, 'elasticsearch'));
+  });
 }
 
 function pomOf(jars: MavenJars): string {
@@ -135,21 +149,9 @@ async function fetchJars(name: string, jars: MavenJars, out: string): Promise<vo
 
 async function fetchProtos(spec: MavenProtos, out: string): Promise<void> {
   requireMaven('the OTLP .proto files');
-  const download = await mkdtemp(path.join(cacheRoot(), 'download-'));
-  try {
-    await exec('mvn', [
-      '-q',
-      '-B',
-      'dependency:copy',
-      `-Dartifact=${spec.artifact}`,
-      `-DoutputDirectory=${download}`,
-    ]);
-    const [jar] = (await readdir(download)).filter((file) => file.endsWith('.jar'));
-    if (!jar) throw new Error(`Maven Central served no jar for ${spec.artifact}`);
-    await exec('unzip', ['-q', path.join(download, jar), 'opentelemetry/*', '-d', path.join(out, 'protos')]);
-  } finally {
-    await rm(download, { recursive: true, force: true });
-  }
+  await withMavenArtifact(spec.artifact, 'jar', (jar) =>
+    exec('unzip', ['-q', jar, 'opentelemetry/*', '-d', path.join(out, 'protos')]).then(() => undefined),
+  );
 }
 
 async function installPythonPackage(name: string, pkg: PythonPackage, out: string): Promise<void> {
