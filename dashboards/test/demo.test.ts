@@ -8,6 +8,7 @@
  */
 import { dashboardUids } from '../src/config.ts';
 import { describeFailures, verifyDashboardsAgainst, type VerificationReport } from '../src/verify.ts';
+import { DEMO_START_TIMEOUT_MS } from '../../demo-services/demo/waitUntil.ts';
 import { startDemoUnderTest, type DemoUnderTest } from './support/demoUnderTest.ts';
 import { runFaultScenario } from './support/faultScenario.ts';
 import { describeLine, panelPeak, type PanelLine } from './support/panelPeaks.ts';
@@ -82,7 +83,7 @@ let demo: DemoUnderTest | undefined;
 
 beforeAll(async () => {
   demo = await startDemoUnderTest({ baseEnv: process.env });
-}, 90_000);
+}, DEMO_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await demo?.stop();

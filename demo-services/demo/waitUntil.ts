@@ -22,6 +22,12 @@ export async function waitUntil(
  */
 const READY_TIMEOUT_MS = 60_000;
 
+/**
+ * How long a test may give `startDemo` (its hook's timeout): the processes start in waves (the
+ * order service first, then the rest), each wave given READY_TIMEOUT_MS, plus the backends.
+ */
+export const DEMO_START_TIMEOUT_MS = 3 * READY_TIMEOUT_MS;
+
 /** Waits for `url` to answer 200, naming the log to read when it does not. */
 export async function waitForReady(url: string, name: string, state: string): Promise<void> {
   await waitUntil(

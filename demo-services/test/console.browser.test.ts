@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { demoChaos } from '../console/demoChaos.ts';
 import { startConsole, type RunningConsole } from '../console/server.ts';
 import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
+import { DEMO_START_TIMEOUT_MS } from '../demo/waitUntil.ts';
 import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { startOtlpTraceReceiver, type NormalisedSpan, type OtlpTraceReceiver } from '../../testing/index.ts';
 
@@ -90,7 +91,7 @@ afterAll(async () => {
   await demo?.stop();
   await traces?.close();
   if (isolation) await removeIsolatedDemo(isolation);
-}, 60_000);
+}, DEMO_START_TIMEOUT_MS);
 
 /** Ids of the order rows, newest first. */
 async function orderIds(): Promise<string[]> {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { demoChaos } from '../console/demoChaos.ts';
 import type { AcceptedEvent } from '../console/sources/pagerSink.ts';
 import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
+import { DEMO_START_TIMEOUT_MS } from '../demo/waitUntil.ts';
 import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { waitFor } from './support/waitFor.ts';
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await demo?.stop();
   if (isolation) await removeIsolatedDemo(isolation);
-}, 60_000);
+}, DEMO_START_TIMEOUT_MS);
 
 interface Accepted {
   readonly events: AcceptedEvent[];

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
+import { DEMO_START_TIMEOUT_MS } from '../demo/waitUntil.ts';
 import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { LoadGenerator } from '../load-generator/loadGenerator.ts';
 import { send } from './support/fuzzRun.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
     baseEnv: process.env,
     print: () => undefined,
   });
-}, 60_000);
+}, DEMO_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await demo?.stop();

@@ -5,6 +5,7 @@
  */
 import { pickInstance } from '../demo/controlServer.ts';
 import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
+import { DEMO_START_TIMEOUT_MS } from '../demo/waitUntil.ts';
 import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { LoadGenerator } from '../load-generator/loadGenerator.ts';
 import { waitFor } from './support/waitFor.ts';
@@ -21,7 +22,7 @@ beforeAll(async () => {
     baseEnv: process.env,
     print: () => undefined,
   });
-}, 60_000);
+}, DEMO_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await demo?.stop();
