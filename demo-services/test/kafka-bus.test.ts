@@ -68,8 +68,13 @@ beforeAll(async () => {
   await admin.connect();
 }, 180_000);
 
+// Each test's clients stop with it: a consumer left running through the next test's broker
+// restart would crash and restart itself in the background.
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+}, 60_000);
+
 afterAll(async () => {
-  for (const stop of stops.reverse()) await stop();
   await admin?.disconnect();
   await pool?.end();
   await dropDatabase(DATABASE_URL).catch(() => undefined);

@@ -15,6 +15,9 @@ import type * as KafkaJs from 'kafkajs';
 import { logActions, logFields } from '../catalogue/index.ts';
 import { getRuntime } from '../runtime.ts';
 import { lagSeconds, partitionLag, recordSample, type WatermarkSample } from './lag.ts';
+import { MONITOR_FAILURES, SampleFailure, isUnknownTopic, messageOf } from './monitorFailure.ts';
+
+export type { MonitorFailure } from './monitorFailure.ts';
 
 /** One group to watch and the topics it consumes. */
 export interface MonitoredGroup {
@@ -44,41 +47,11 @@ export interface ConsumerGroupMonitor {
   stop(): Promise<void>;
 }
 
-/** Why a part of a sample failed, as the `reason` label spells it. */
-export type MonitorFailure = 'unreachable' | 'unknown_group' | 'unknown_topic';
-
 const DEFAULT_INTERVAL_MS = 15_000;
 const MAX_DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_HISTORY = 240;
-const REASONS: readonly MonitorFailure[] = ['unreachable', 'unknown_group', 'unknown_topic'];
 
 type Watermarks = Map<number, { readonly low: number; readonly high: number }>;
-
-/** A failure of one part of a sample, with the reason it is counted under. */
-class SampleFailure extends Error {
-  readonly reason: MonitorFailure;
-
-  constructor(reason: MonitorFailure, message: string) {
-    super(message);
-    this.reason = reason;
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Whether kafkajs reported an unknown topic (directly or as the cause of a retry failure). */
-function isUnknownTopic(error: unknown): boolean {
-  for (
-    let current = error as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined;
-    current;
-  ) {
-    if (current.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
-    current = (current.originalError ?? current.cause) as typeof current;
-  }
-  return false;
-}
 
 class Sampler implements ConsumerGroupMonitor {
   readonly #options: MonitorConsumerGroupsOptions;
@@ -99,7 +72,7 @@ class Sampler implements ConsumerGroupMonitor {
     this.#timeoutMs = options.timeoutMs ?? Math.min(this.#intervalMs, MAX_DEFAULT_TIMEOUT_MS);
     this.#historySize = options.historySize ?? DEFAULT_HISTORY;
     const { metrics } = getRuntime();
-    for (const reason of REASONS) metrics.counter('kafkaMonitorFailures').inc({ reason }, 0);
+    for (const reason of MONITOR_FAILURES) metrics.counter('kafkaMonitorFailures').inc({ reason }, 0);
     this.#schedule(0);
   }
 
