@@ -9,33 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
-import { DEMO_START_TIMEOUT_MS } from '../demo/waitUntil.ts';
-import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { LoadGenerator } from '../load-generator/loadGenerator.ts';
 import { send } from './support/fuzzRun.ts';
 import type { OpenApiDocument } from './support/openApiOracle.ts';
 import { violations } from './support/schemaArbitraries.ts';
+import { isolatedDemoSuite } from './support/isolatedDemoSuite.ts';
 import { waitFor } from './support/waitFor.ts';
 
-let isolation: IsolatedDemo;
-let demo: RunningDemo | undefined;
-
-beforeAll(async () => {
-  isolation = await isolatedDemo('hostile');
-  demo = await startDemo({
-    ...isolation,
-    observability: false,
-    load: false,
-    baseEnv: process.env,
-    print: () => undefined,
-  });
-}, DEMO_START_TIMEOUT_MS);
-
-afterAll(async () => {
-  await demo?.stop();
-  if (isolation) await removeIsolatedDemo(isolation);
-});
+const runningDemo = isolatedDemoSuite('hostile');
 
 const RATE_PER_SECOND = 10;
 const HOSTILE_REQUESTS = 200;
@@ -116,8 +97,7 @@ async function sendAtRate(url: string, requests: Hostile[], ratePerSecond: numbe
 }
 
 test('hostile requests mixed into the demo load are all 4xx, lose no accepted order and count no 5xx', async () => {
-  if (!demo) throw new Error('demo did not start');
-  const running = demo;
+  const running = runningDemo();
   const api = running.urls.api as string;
   const document = (await (await fetch(`${api}/openapi.json`)).json()) as OpenApiDocument;
   const gateways = Object.entries(running.metricsUrls).filter(([name]) => name.startsWith('gateway-'));

@@ -4,34 +4,14 @@
  * of a client that retries with the same Idempotency-Key.
  */
 import { pickInstance } from '../demo/controlServer.ts';
-import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
-import { DEMO_START_TIMEOUT_MS } from '../demo/waitUntil.ts';
-import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
 import { LoadGenerator } from '../load-generator/loadGenerator.ts';
+import { isolatedDemoSuite } from './support/isolatedDemoSuite.ts';
 import { waitFor } from './support/waitFor.ts';
 
-let isolation: IsolatedDemo;
-let demo: RunningDemo | undefined;
-
-beforeAll(async () => {
-  isolation = await isolatedDemo('lb');
-  demo = await startDemo({
-    ...isolation,
-    observability: false,
-    load: false,
-    baseEnv: process.env,
-    print: () => undefined,
-  });
-}, DEMO_START_TIMEOUT_MS);
-
-afterAll(async () => {
-  await demo?.stop();
-  if (isolation) await removeIsolatedDemo(isolation);
-});
+const runningDemo = isolatedDemoSuite('lb');
 
 test('killing one gateway behind HAProxy loses no order of a retrying client', async () => {
-  if (!demo) throw new Error('demo did not start');
-  const running = demo;
+  const running = runningDemo();
   const generator = new LoadGenerator({
     targetUrl: running.urls.api as string,
     ratePerSecond: 30,
