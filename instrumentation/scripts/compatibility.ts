@@ -175,6 +175,13 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
   },
   {
     library: 'amqplib',
+    testApp: 'amqplib-oldest',
+    proves: 'trace context, counts, lag and outcomes against RabbitMQ',
+    test: 'messaging.register.test.ts',
+    modules: 'CJS',
+  },
+  {
+    library: 'amqplib',
     proves: 'trace context, counts, lag and outcomes against RabbitMQ',
     test: 'messaging.test.ts',
     modules: 'CJS',
