@@ -105,19 +105,29 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
   {
     library: 'pino',
     testApp: 'pino8',
-    proves: 'log correlation and masking',
+    proves: 'log correlation, masking, Elasticsearch shipping',
     test: 'logCorrelation.test.ts',
     modules: BOTH,
   },
-  { library: 'pino', proves: 'log correlation and masking', test: 'logCorrelation.test.ts', modules: BOTH },
+  {
+    library: 'pino',
+    proves: 'log correlation, masking, Elasticsearch shipping',
+    test: 'logCorrelation.test.ts',
+    modules: BOTH,
+  },
   {
     library: 'bunyan',
     testApp: 'bunyan1',
-    proves: 'log correlation and masking',
+    proves: 'log correlation, masking, Elasticsearch shipping',
     test: 'logCorrelation.test.ts',
     modules: BOTH,
   },
-  { library: 'bunyan', proves: 'log correlation and masking', test: 'logCorrelation.test.ts', modules: BOTH },
+  {
+    library: 'bunyan',
+    proves: 'log correlation, masking, Elasticsearch shipping',
+    test: 'logCorrelation.test.ts',
+    modules: BOTH,
+  },
   {
     library: 'mysql2',
     testApp: 'db-clients-oldest',
