@@ -55,6 +55,8 @@ export interface Selectors {
 export interface QueueMetrics {
   /** Messages ready for delivery, one series per queue. */
   readonly ready: string;
+  /** Messages delivered and not yet acknowledged, one series per queue (for dashboards). */
+  readonly unacked: string;
   /** Consumers attached, one series per queue. */
   readonly consumers: string;
   /** The label naming the queue on those series (`queue` for RabbitMQ). */
@@ -221,6 +223,7 @@ export const defaultConfig: AlertsConfig = {
   groupingLabels: [],
   queueMetrics: {
     ready: 'rabbitmq_detailed_queue_messages_ready',
+    unacked: 'rabbitmq_detailed_queue_messages_unacked',
     consumers: 'rabbitmq_detailed_queue_consumers',
     queueLabel: 'queue',
     system: 'rabbitmq',

@@ -48,9 +48,11 @@ export function withQueueOwner(expr: string, { queueMetrics }: AlertsConfig): st
 /**
  * A broker series per queue, labelled as the consumers' metrics are (`messaging_system`,
  * `messaging_destination_name`, and the owner's `service`), so the two sides join and routing
- * and inhibition see the same labels. `over` wraps the selected series (e.g. in a `delta`).
+ * and inhibition see the same labels. `queues` are matchers written for
+ * `messaging_destination_name`; `over` wraps the selected series (e.g. in a `delta`). The
+ * dashboards read the broker's queues through it too.
  */
-function brokerSeries(
+export function brokerQueueSeries(
   config: AlertsConfig,
   metric: string,
   queues: string,
@@ -70,8 +72,8 @@ function workQueue(config: AlertsConfig) {
   const queue = [selectors.services, selectors.workQueues];
   return {
     on: `on ${queueBy(config)}`,
-    ready: brokerSeries(config, queueMetrics.ready, selectors.workQueues),
-    consumers: brokerSeries(config, queueMetrics.consumers, selectors.workQueues),
+    ready: brokerQueueSeries(config, queueMetrics.ready, selectors.workQueues),
+    consumers: brokerQueueSeries(config, queueMetrics.consumers, selectors.workQueues),
     consumed: `sum by ${queueBy(config)} (rate(${selector(metrics.messagingConsumed.name, ...queue)}[${thresholds.queueRateWindow}]))`,
     lag: `histogram_quantile(${num(thresholds.queueLagQuantile)}, sum by ${groupBy(['le', 'service', ...QUEUE_LABELS], groupingLabels)} (rate(${selector(`${metrics.messagingLag.name}_bucket`, ...queue)}[${thresholds.queueRateWindow}])))`,
   };
@@ -153,7 +155,7 @@ function consumerDeadLetters({ selectors, thresholds, groupingLabels }: AlertsCo
  */
 function deadLetterQueueDepthGrowing(config: AlertsConfig): AlertRule {
   const { selectors, thresholds, queueMetrics } = config;
-  const growth = brokerSeries(
+  const growth = brokerQueueSeries(
     config,
     queueMetrics.ready,
     selectors.deadLetterQueues,
