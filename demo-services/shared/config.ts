@@ -58,6 +58,8 @@ const schemas = {
     REDELIVERY_DELAY_MS: positiveMs(2000),
     MAX_DELIVERIES: z.coerce.number().int().positive().default(10),
     BREAKER_RESET_MS: positiveMs(3000),
+    /** A saga under way whose last step is older than this counts as stuck (`saga_stuck`). */
+    SAGA_STUCK_AFTER_MS: positiveMs(120_000),
   }),
   'payment-provider': z.object({
     PORT: port(8086),
@@ -112,6 +114,7 @@ export interface PaymentServiceConfig extends BackendConfig {
   redeliveryDelayMs: number;
   maxDeliveries: number;
   breakerResetMs: number;
+  sagaStuckAfterMs: number;
   logLevel: string;
 }
 
@@ -183,6 +186,7 @@ export function paymentServiceConfig(env: NodeJS.ProcessEnv = process.env): Paym
     redeliveryDelayMs: raw.REDELIVERY_DELAY_MS,
     maxDeliveries: raw.MAX_DELIVERIES,
     breakerResetMs: raw.BREAKER_RESET_MS,
+    sagaStuckAfterMs: raw.SAGA_STUCK_AFTER_MS,
     logLevel: raw.LOG_LEVEL,
   };
 }

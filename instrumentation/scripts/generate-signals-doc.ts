@@ -51,6 +51,12 @@ const GROUPS: readonly { readonly group: SignalGroup; readonly title: string; re
     about:
       'Backups of the orders database, as the backup scheduler (`npm run backup -- --every <seconds>`) reports them from the object store; replication and promotions, as the failover supervisor (`demo-services/failover`) samples them from the primary.',
   },
+  {
+    group: 'saga',
+    title: 'Sagas',
+    about:
+      'Orchestrated sagas with compensation, as the demo’s order saga (`demo-services/saga`) reports them; each step is also a span carrying the `faultline.saga.*` attributes.',
+  },
   { group: 'telemetry', title: 'Telemetry pipeline', about: "Faultline's own export health." },
 ];
 

@@ -37,6 +37,7 @@ export interface PaymentTuning {
   redeliveryDelayMs?: number;
   maxDeliveries?: number;
   breakerResetMs?: number;
+  sagaStuckAfterMs?: number;
 }
 
 /** A payment-service instance, in-process or a child process. */
@@ -163,6 +164,7 @@ function paymentEnv(backend: BackendConfig, providerUrl: string, tuning: Payment
     REDELIVERY_DELAY_MS: String(tuning.redeliveryDelayMs ?? 300),
     MAX_DELIVERIES: String(tuning.maxDeliveries ?? 100),
     BREAKER_RESET_MS: String(tuning.breakerResetMs ?? 1000),
+    SAGA_STUCK_AFTER_MS: String(tuning.sagaStuckAfterMs ?? 120_000),
     LOG_LEVEL: 'error',
   };
 }
