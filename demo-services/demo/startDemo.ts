@@ -6,7 +6,8 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '../shared/db.ts';
 import { listen, type RunningServer } from '../shared/httpServer.ts';
 import { startTcpProxy, type TcpProxy } from '../shared/tcpProxy.ts';
 import { demoChaos } from '../console/demoChaos.ts';
@@ -14,6 +15,7 @@ import { startConsole } from '../console/server.ts';
 import { createControlApp } from './controlServer.ts';
 import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
+import { startDemoDatabase, type DemoDatabase } from './replicatedDatabase.ts';
 import { DEFAULT_PORTS, type DemoPorts } from './ports.ts';
 import { startObservability, type PrometheusBuild } from './observability.ts';
 import { provisionMachine } from './provisioning.ts';
@@ -49,6 +51,11 @@ export interface DemoOptions {
    * (default false; ignored when `otlpEndpoint` is given). Without either, traces are off.
    */
   tracePipeline?: boolean;
+  /**
+   * Run the orders database as a primary, a synchronous replica and a failover supervisor of the
+   * demo's own instead of `databaseUrl` (replicatedDatabase.ts; `npm run chaos -- db-failover`).
+   */
+  replicatedDatabase?: boolean;
   /** Install and start what the machine lacks first, through scripts/provision.sh (default false). */
   provision?: boolean;
   /** Where configs, data and logs go (default `<root>/.demo`). */
@@ -70,6 +77,8 @@ export interface RunningDemo {
   readonly pool: pg.Pool;
   /** Each service instance's metrics endpoint (`http://127.0.0.1:<port>/metrics`), by instance name. */
   readonly metricsUrls: Readonly<Record<string, string>>;
+  /** The replicated database, when the demo runs one. */
+  readonly database?: DemoDatabase;
   /** Stops everything, in reverse order of start. */
   stop(): Promise<void>;
 }
@@ -145,8 +154,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     let metricsPort = ports.metricsBase;
     const metricsTargets: string[] = [];
     const metricsUrls: Record<string, string> = {};
+    const database = options.replicatedDatabase
+      ? await startDemoDatabase({ database: 'faultline', metricsPort: metricsPort++, print })
+      : undefined;
+    if (database) {
+      stoppers.push(() => database.stop());
+      metricsTargets.push(database.metricsTarget);
+    }
     const backendEnv = {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database?.url ?? databaseUrl,
       REDIS_URL: throughProxy(redisUrl, redisProxy.port),
       AMQP_URL: throughProxy(amqpUrl, amqpProxy.port),
       ...(options.namePrefix
@@ -256,7 +272,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         path.join(root, 'scripts', 'backup.ts'),
         ...['--every', '300', '--metrics-port', String(backupMetricsPort)],
       ],
-      env: { ...baseEnv, DATABASE_URL: databaseUrl, FAULTLINE_BACKUP_DIR: path.join(state, 'backups') },
+      env: {
+        ...baseEnv,
+        DATABASE_URL: database?.dumpUrl ?? databaseUrl,
+        FAULTLINE_BACKUP_DIR: path.join(state, 'backups'),
+      },
       logFile: path.join(state, 'logs', 'backup-scheduler.log'),
       cwd: root,
     });
@@ -280,7 +300,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       });
 
     const control: RunningServer = await listen(
-      createControlApp({ providerUrl, redisProxy, amqpProxy, processes }),
+      createControlApp({ providerUrl, redisProxy, amqpProxy, processes, ...(database ? { database } : {}) }),
       ports.control,
       '127.0.0.1',
     );
@@ -310,10 +330,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       urls.console = consoleServer.url;
     }
 
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    pool.on('error', () => undefined);
+    const pool = createPool(database?.url ?? databaseUrl, 2);
     stoppers.push(() => pool.end());
-    return { urls, processes, redisProxy, amqpProxy, pool, metricsUrls, stop };
+    return {
+      urls,
+      processes,
+      redisProxy,
+      amqpProxy,
+      pool,
+      metricsUrls,
+      ...(database ? { database } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
