@@ -171,6 +171,9 @@ export class FixtureTraffic {
     if (!create) {
       const outcome = this.faulty && random() < 0.1 ? 'degraded' : random() < 0.7 ? 'hit' : 'miss';
       this.#registries.orderService.counter('cacheRequests').inc({ cache: 'orders', outcome });
+      // A Redis failover behind Sentinel at the start of each fault.
+      const failover = this.faulty && this.#tick % this.#schedule.faultPeriod === 0 ? 1 : 0;
+      this.#registries.orderService.counter('cacheFailovers').inc({ cache: 'orders' }, failover);
     }
     if (create && !failing) {
       this.#registries.orderService

@@ -248,6 +248,13 @@ export const metrics = {
     labelNames: ['cache', 'outcome'],
     labelValues: { outcome: ['hit', 'miss', 'degraded'] },
   }),
+  cacheFailovers: define({
+    name: 'cache_failovers_total',
+    type: 'counter',
+    group: 'cache',
+    help: 'Times a cache client, reconnecting, found its master at a new address: a failover it followed (Redis Sentinel).',
+    labelNames: ['cache'],
+  }),
 
   backupLastSuccess: define({
     name: 'faultline_backup_last_success_timestamp_seconds',
