@@ -89,6 +89,8 @@ function startNode(dir: string, port: number, master?: RedisAddress): Promise<Ba
     args: [
       ...['--port', String(port), '--bind', HOST, '--protected-mode', 'no'],
       ...['--save', '', '--appendonly', 'no', '--dir', dir, '--dbfilename', `dump-${port}.rdb`],
+      // A replica's full sync starts at once (the default waits 5 s for more replicas to join).
+      ...['--repl-diskless-sync-delay', '0'],
       ...(master ? ['--replicaof', master.host, String(master.port)] : []),
     ],
     logFile: path.join(dir, `redis-${port}.log`),

@@ -9,12 +9,13 @@ import path from 'node:path';
 import type pg from 'pg';
 import { createPool } from '../shared/db.ts';
 import { listen, type RunningServer } from '../shared/httpServer.ts';
-import { startTcpProxy, type TcpProxy } from '../shared/tcpProxy.ts';
+import { startTcpProxy, type CuttableLink, type TcpProxy } from '../shared/tcpProxy.ts';
 import { demoChaos } from '../console/demoChaos.ts';
 import { startConsole } from '../console/server.ts';
 import { createControlApp } from './controlServer.ts';
 import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
+import { startDemoRedis, type DemoRedis } from './redisSentinelDemo.ts';
 import { startDemoDatabase, type DemoDatabase } from './replicatedDatabase.ts';
 import { DEFAULT_PORTS, type DemoPorts } from './ports.ts';
 import { startObservability, type PrometheusBuild } from './observability.ts';
@@ -56,6 +57,11 @@ export interface DemoOptions {
    * demo's own instead of `databaseUrl` (replicatedDatabase.ts; `npm run chaos -- db-failover`).
    */
   replicatedDatabase?: boolean;
+  /**
+   * Run Redis as a master, a replica and three Sentinels of the demo's own instead of `redisUrl`
+   * (redisSentinelDemo.ts; `npm run chaos -- redis-master-down`).
+   */
+  redisSentinel?: boolean;
   /** Install and start what the machine lacks first, through scripts/provision.sh (default false). */
   provision?: boolean;
   /** Where configs, data and logs go (default `<root>/.demo`). */
@@ -72,13 +78,16 @@ export interface DemoOptions {
 export interface RunningDemo {
   readonly urls: Record<string, string>;
   readonly processes: ManagedProcess[];
-  readonly redisProxy: TcpProxy;
+  /** The demo's cuttable path to Redis (under Sentinel: to every node at once). */
+  readonly redisProxy: CuttableLink;
   readonly amqpProxy: TcpProxy;
   readonly pool: pg.Pool;
   /** Each service instance's metrics endpoint (`http://127.0.0.1:<port>/metrics`), by instance name. */
   readonly metricsUrls: Readonly<Record<string, string>>;
   /** The replicated database, when the demo runs one. */
   readonly database?: DemoDatabase;
+  /** The Redis Sentinel group, when the demo runs one. */
+  readonly redis?: DemoRedis;
   /** Stops everything, in reverse order of start. */
   stop(): Promise<void>;
 }
@@ -93,6 +102,12 @@ function throughProxy(url: string, port: number): string {
   parsed.hostname = '127.0.0.1';
   parsed.port = String(port);
   return parsed.toString();
+}
+
+/** The machine's Redis behind a cuttable proxy of the demo's own, and the services' REDIS_URL to it. */
+async function proxiedRedis(redisUrl: string): Promise<Pick<DemoRedis, 'link' | 'env'>> {
+  const proxy = await startTcpProxy(proxyTarget(redisUrl, 6379));
+  return { link: proxy, env: { REDIS_URL: throughProxy(redisUrl, proxy.port) } };
 }
 
 /** Starts the demo; rejects with a PrerequisiteError naming everything missing. */
@@ -121,10 +136,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     databaseUrl,
     redisUrl,
     amqpUrl,
-    binaries:
-      observability && (options.prometheusBuild ?? 'debian') === 'debian'
-        ? ['haproxy', 'prometheus', 'alertmanager']
-        : ['haproxy'],
+    binaries: [
+      'haproxy',
+      ...(observability && (options.prometheusBuild ?? 'debian') === 'debian'
+        ? (['prometheus', 'alertmanager'] as const)
+        : []),
+      ...(options.redisSentinel ? (['redis-sentinel'] as const) : []),
+    ],
     ports: observability
       ? [...nodePorts, ports.prometheus, ports.alertmanager, ports.pagerDutySink]
       : nodePorts,
@@ -138,10 +156,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   };
 
   try {
-    const redisProxy = await startTcpProxy(proxyTarget(redisUrl, 6379));
+    const redis = options.redisSentinel ? await startDemoRedis(print) : undefined;
+    const { link: redisProxy, env: redisEnv } = redis ?? (await proxiedRedis(redisUrl));
     const amqpProxy = await startTcpProxy(proxyTarget(amqpUrl, 5672));
     stoppers.push(
-      () => redisProxy.close(),
+      () => (redis ? redis.stop() : redisProxy.close()),
       () => amqpProxy.close(),
     );
 
@@ -163,7 +182,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     }
     const backendEnv = {
       DATABASE_URL: database?.url ?? databaseUrl,
-      REDIS_URL: throughProxy(redisUrl, redisProxy.port),
+      ...redisEnv,
       AMQP_URL: throughProxy(amqpUrl, amqpProxy.port),
       ...(options.namePrefix
         ? { AMQP_NAME_PREFIX: options.namePrefix, REDIS_KEY_PREFIX: `${options.namePrefix}faultline:` }
@@ -300,7 +319,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       });
 
     const control: RunningServer = await listen(
-      createControlApp({ providerUrl, redisProxy, amqpProxy, processes, ...(database ? { database } : {}) }),
+      createControlApp({
+        providerUrl,
+        redisProxy,
+        amqpProxy,
+        processes,
+        ...(database ? { database } : {}),
+        ...(redis ? { redis } : {}),
+      }),
       ports.control,
       '127.0.0.1',
     );

@@ -17,7 +17,7 @@ try {
     tracePipeline: true,
     // A primary, a synchronous replica and the failover supervisor of its own, unless told where.
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { replicatedDatabase: true }),
-    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : { redisSentinel: true }),
     ...(env.AMQP_URL ? { amqpUrl: env.AMQP_URL } : {}),
     ...(env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     ...(env.LOAD_RATE_PER_SECOND ? { loadRatePerSecond: Number(env.LOAD_RATE_PER_SECOND) } : {}),
@@ -32,7 +32,7 @@ try {
 console.log('\nFaultline demo is running:');
 for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(24)} ${url}`);
 console.log(
-  '\nInject faults from another terminal: npm run chaos -- provider-down | provider-slow | provider-errors 0.5 | kill gateway | redis-down | broker-down | db-failover | reset',
+  '\nInject faults from another terminal: npm run chaos -- provider-down | provider-slow | provider-errors 0.5 | kill gateway | redis-down | redis-master-down | broker-down | db-failover | reset',
 );
 console.log('Press Ctrl-C to stop.\n');
 

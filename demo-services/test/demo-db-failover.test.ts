@@ -10,48 +10,19 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { replicationStatus } from '../../backends/postgresReplication.ts';
 import type { DatabaseStatus } from '../demo/replicatedDatabase.ts';
-import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../demo/isolation.ts';
-import { startDemo, type RunningDemo } from '../demo/startDemo.ts';
-import { DEMO_START_TIMEOUT_MS } from '../demo/waitUntil.ts';
 import { orderBody, postOrder } from './support/api.ts';
+import { control } from './support/control.ts';
+import { isolatedDemoSuite } from './support/isolatedDemoSuite.ts';
 import { waitFor } from './support/waitFor.ts';
 
 /** Bounds of the load: at most this many orders, for at most this long. */
 const MAX_ORDERS = 400;
 const MAX_LOAD_MS = 60_000;
 
-let isolation: IsolatedDemo | undefined;
-let demo: RunningDemo | undefined;
-
-beforeAll(async () => {
-  isolation = await isolatedDemo('dbfailover');
-  const startedAt = Date.now();
-  demo = await startDemo({
-    ...isolation,
-    replicatedDatabase: true,
-    observability: false,
-    load: false,
-    baseEnv: process.env,
-    print: () => undefined,
-  });
-  console.log(`demo with a replicated database started in ${Date.now() - startedAt} ms`);
-}, DEMO_START_TIMEOUT_MS);
-
-afterAll(async () => {
-  await demo?.stop();
-  if (isolation) await removeIsolatedDemo(isolation);
-});
-
-async function control(
-  method: 'GET' | 'POST',
-  path: string,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${demo!.urls.control!.replace(/\/status$/, '')}${path}`, { method });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const demo = isolatedDemoSuite('dbfailover', { replicatedDatabase: true });
 
 const databaseStatus = async (): Promise<DatabaseStatus> =>
-  (await control('GET', '/status')).body.database as DatabaseStatus;
+  (await control(demo(), 'GET', '/status')).body.database as DatabaseStatus;
 
 /** Posts orders through HAProxy from 4 loops until `done()` or the bounds; returns the 202 order ids. */
 async function load(done: () => boolean, accepted: { orderId: string; at: number }[]): Promise<number> {
@@ -60,7 +31,7 @@ async function load(done: () => boolean, accepted: { orderId: string; at: number
   const worker = async () => {
     while (!done() && sent < MAX_ORDERS && Date.now() < deadline) {
       sent += 1;
-      const answer = await postOrder(demo!.urls.api!, randomUUID(), orderBody()).catch(() => undefined);
+      const answer = await postOrder(demo().urls.api!, randomUUID(), orderBody()).catch(() => undefined);
       if (answer?.status === 202) accepted.push({ orderId: answer.body.orderId as string, at: Date.now() });
       else await delay(20); // a database failing over is not hammered
     }
@@ -82,7 +53,7 @@ async function failOverUnderLoad(): Promise<{
     () => (accepted.length >= 30 ? true : undefined),
     () => `30 orders accepted before the kill (${accepted.length})`,
   );
-  const killed = await control('POST', '/db-failover');
+  const killed = await control(demo(), 'POST', '/db-failover');
   expect(killed.status).toBe(200);
   killedAt = Date.now();
   await running;
@@ -93,7 +64,7 @@ async function failOverUnderLoad(): Promise<{
 async function expectAllPaid(orderIds: string[]): Promise<void> {
   await waitFor(
     async () => {
-      const { rows } = await demo!.pool.query<{ status: string; n: string }>(
+      const { rows } = await demo().pool.query<{ status: string; n: string }>(
         'SELECT status, count(*) AS n FROM orders WHERE id = ANY($1) GROUP BY status',
         [orderIds],
       );
@@ -108,7 +79,7 @@ async function expectAllPaid(orderIds: string[]): Promise<void> {
 test('chaos db-failover: the replica is promoted, services follow without a restart, no 202 order is lost, the old primary is rebuilt', async () => {
   const before = await databaseStatus();
   expect(before).toMatchObject({ state: 'replicated', supervisor: 'watching', promotions: 0 });
-  const pids = Object.fromEntries(demo!.processes.map((p) => [p.spec.name, p.pid]));
+  const pids = Object.fromEntries(demo().processes.map((p) => [p.spec.name, p.pid]));
 
   for (const round of [1, 2]) {
     const beforeKill = await databaseStatus();
@@ -130,7 +101,7 @@ test('chaos db-failover: the replica is promoted, services follow without a rest
       60_000,
     );
     await expectAllPaid(accepted.map((a) => a.orderId));
-    const { rows } = await demo!.pool.query<{ n: string }>('SELECT count(*) AS n FROM orders');
+    const { rows } = await demo().pool.query<{ n: string }>('SELECT count(*) AS n FROM orders');
     expect(new Set(accepted.map((a) => a.orderId)).size).toBe(accepted.length);
     expect(Number(rows[0]!.n)).toBeGreaterThanOrEqual(accepted.length);
   }
@@ -139,5 +110,5 @@ test('chaos db-failover: the replica is promoted, services follow without a rest
   const streaming = await replicationStatus(`postgres://postgres@127.0.0.1:${after.primaryPort}/postgres`);
   expect(streaming).toEqual([expect.objectContaining({ state: 'streaming', syncState: 'sync' })]);
   // No service was restarted: the same processes served before and after both failovers.
-  expect(Object.fromEntries(demo!.processes.map((p) => [p.spec.name, p.pid]))).toEqual(pids);
+  expect(Object.fromEntries(demo().processes.map((p) => [p.spec.name, p.pid]))).toEqual(pids);
 }, 240_000);
