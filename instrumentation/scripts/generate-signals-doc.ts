@@ -44,7 +44,11 @@ const GROUPS: readonly { readonly group: SignalGroup; readonly title: string; re
     about:
       'The amqplib instrumentation (trace context in message headers, counters, lag, processing time) and `monitorQueues` (depth and consumers sampled from the broker; `unacked` only when an HTTP source is configured).',
   },
-  { group: 'cache', title: 'Cache', about: 'Cache look-ups.' },
+  {
+    group: 'cache',
+    title: 'Cache',
+    about: 'Cache look-ups, and the failovers a cache client followed to a new master (Redis Sentinel).',
+  },
   {
     group: 'database',
     title: 'Database',
