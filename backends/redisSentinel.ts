@@ -117,7 +117,8 @@ async function startSentinel(
       `dir ${dir}`,
       `sentinel monitor ${name} ${master.host} ${master.port} 2`,
       `sentinel down-after-milliseconds ${name} ${downAfterMs}`,
-      `sentinel failover-timeout ${name} ${Math.max(5000, downAfterMs * 5)}`,
+      // Also how long a Sentinel waits (twice this) before retrying an election that split.
+      `sentinel failover-timeout ${name} ${Math.max(3000, downAfterMs * 3)}`,
       `sentinel parallel-syncs ${name} 1`,
       '',
     ].join('\n'),

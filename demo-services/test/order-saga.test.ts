@@ -227,11 +227,13 @@ test('concurrent orders never sell more than the shelf holds', async () => {
   );
   const paid = Number(outcomes.find((o) => o.status === 'paid')?.n ?? 0);
   const outOfStock = Number(outcomes.find((o) => o.reason === 'out_of_stock')?.n ?? 0);
+  const failed = outcomes.filter((o) => o.status === 'failed').reduce((sum, o) => sum + Number(o.n), 0);
   expect(paid).toBe(byStatus.committed ?? 0);
   expect(paid).toBeLessThanOrEqual(units);
-  // 25 paying orders for 12 units: the shelf empties, and some orders are refused for it.
-  expect(left).toBe(0);
-  expect(outOfStock).toBeGreaterThan(0);
+  expect(paid + failed).toBe(orderIds.length);
+  // 25 paying orders for 12 units: at least 13 are refused for want of stock. (A declined order
+  // may release its unit after a later one was refused, so the shelf need not end empty.)
+  expect(outOfStock).toBeGreaterThanOrEqual(25 - units);
 });
 
 test('a saga that stops moving is counted as stuck, and no longer once it ends', async () => {
