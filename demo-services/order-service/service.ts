@@ -30,7 +30,7 @@ export async function startOrderService(
   if (applied.length > 0) log.info('migrations applied', { applied });
   const names = topology(config.amqpNamePrefix);
   const cache = new OrderCache({
-    url: config.redisUrl,
+    target: config.redis,
     keyPrefix: config.redisKeyPrefix,
     ttlSeconds: config.cacheTtlSeconds,
     log,
