@@ -124,7 +124,7 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
   const pin = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && hasTaskset();
   return {
     quick,
-    durationS: positive('BENCH_DURATION_S', quick ? 1 : 5),
+    durationS: positive('BENCH_DURATION_S', quick ? 1 : 4),
     warmupS: positive('BENCH_WARMUP_S', quick ? 0.5 : 2),
     rounds: Math.round(positive('BENCH_ROUNDS', quick ? 1 : 3)),
     connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
@@ -148,7 +148,7 @@ const RUN_OVERHEAD_S = 2.5;
 /** Seconds each backends-down run takes beyond its windows. */
 const DOWN_OVERHEAD_S = 1.5;
 /** Seconds the demo takes to start and stop (several services, a database and a queue). */
-const DEMO_OVERHEAD_S = 25;
+const DEMO_OVERHEAD_S = 15;
 
 /**
  * The whole bench's expected duration in seconds, given how many overhead runs a round has and

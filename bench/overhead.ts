@@ -143,6 +143,13 @@ async function runOnce(
       sinkTraffic: sink.traffic(),
       selfTelemetry,
     };
+  } catch (error) {
+    // A crashed app shows up as a missing /proc entry; what it printed says why.
+    const lines = app.stderr().trim().split('\n');
+    const reason = lines.find((line) => /^\w*Error\b/.test(line)) ?? lines[lines.length - 1];
+    throw new Error(`${(error as Error).message}${reason ? `; the app printed: ${reason}` : ''}`, {
+      cause: error,
+    });
   } finally {
     await app.stop();
   }
@@ -175,7 +182,7 @@ export async function runOverhead(
           );
           runs.push(run);
         } catch (error) {
-          const message = (error as Error).message.split('\n').slice(0, 3).join(' ');
+          const message = (error as Error).message.split('\n').slice(0, 3).join(' ').slice(0, 600);
           context.log(`${prefix} failed: ${message}`);
           failed.push({ shape: shape.id, variant: variant.id, round, error: message });
         }

@@ -45,6 +45,11 @@ function fmt(value: number | undefined, digits = 2): string {
   return value === undefined || !Number.isFinite(value) ? '–' : String(round(value, digits));
 }
 
+/** Text safe inside a Markdown table cell. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ').slice(0, 300);
+}
+
 function signed(value: number): string {
   return Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${fmt(value, 1)}` : '–';
 }
@@ -58,7 +63,7 @@ function overheadTable(summaries: readonly OverheadSummary[]): string[] {
   for (const s of summaries) {
     const label = s.versions ? `${s.label} (${s.versions})` : s.label;
     if (s.rounds === 0) {
-      rows.push(`| ${label} | not measured: ${s.failures[0] ?? 'no run'} | | | | | | | | | | | | |`);
+      rows.push(`| ${label} | not measured: ${cell(s.failures[0] ?? 'no run')} | | | | | | | | | | | | |`);
       continue;
     }
     rows.push(
@@ -168,7 +173,8 @@ export function renderMarkdown(report: BenchReport): string {
   if (report.demo) lines.push(demoSection(report.demo), '');
   if (report.targets.length) {
     lines.push('| Target | This run | Met |', '| --- | ---: | :---: |');
-    for (const t of report.targets) lines.push(`| ${t.target} | ${t.actual} | ${t.met ? 'yes' : '**no**'} |`);
+    for (const t of report.targets)
+      lines.push(`| ${t.target} | ${cell(t.actual)} | ${t.met ? 'yes' : '**no**'} |`);
     const notes = explainMisses(report.targets, report.overhead ?? [], report.shapes, report.profiles);
     if (notes.length) lines.push('', ...notes.flatMap((note) => [note, '']));
   }

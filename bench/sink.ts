@@ -57,7 +57,7 @@ export interface Sink {
 }
 
 /** Raw trace bytes kept per window: enough for tens of thousands of traces of any agent. */
-const KEEP_BYTES = 8 * 1024 * 1024;
+const KEEP_BYTES = 4 * 1024 * 1024;
 /** Longest wait for an agent's requests to stop arriving. */
 const SETTLE_LIMIT_MS = 2_000;
 /** How long without a new request counts as quiet. */

@@ -11,6 +11,7 @@ import { round } from './stats.ts';
 
 /** Which target a check is. */
 export type TargetId =
+  | 'measured'
   | 'cpu-vs-peers'
   | 'throughput'
   | 'rss'
@@ -134,6 +135,16 @@ export function checkShape(shape: ShapeTargets, overhead: readonly OverheadSumma
   const faultline = by('faultline');
   const tracesOff = by('faultline-traces-off');
   const checks: TargetCheck[] = [];
+  const failed = onShape.find((s) => s.variant === 'faultline' && s.rounds === 0);
+  if (failed) {
+    checks.push({
+      id: 'measured',
+      shape: shape.id,
+      target: `${shape.label}: Faultline runs under load`,
+      actual: failed.failures[0] ?? 'no run',
+      met: false,
+    });
+  }
   if (faultline) {
     const throughput = judgedThroughput(faultline, bare);
     checks.push(
