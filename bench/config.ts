@@ -144,7 +144,7 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
 }
 
 /** Seconds each overhead run takes beyond its warm-up and measured window (start, probe, stop, decoding). */
-const RUN_OVERHEAD_S = 2.5;
+const RUN_OVERHEAD_S = 3;
 /** Seconds each backends-down run takes beyond its windows. */
 const DOWN_OVERHEAD_S = 1.5;
 /** Seconds the demo takes to start and stop (several services, a database and a queue). */
