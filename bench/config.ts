@@ -6,7 +6,8 @@
  * plus 12 s, and the demo; `--quick` is a smoke run of one round of everything, under 3 minutes.
  */
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SHAPE_IDS, type ShapeId } from './shapes.ts';
 import { DEFAULT_VARIANTS, REFERENCE_VARIANTS, type VariantId } from './variants.ts';
 
@@ -51,7 +52,7 @@ export interface BenchConfig {
    * every agent; `--references` adds the hand-written OTel-SDK and prom-client references).
    */
   readonly variants: readonly VariantId[];
-  /** Where results.json goes (`--out <path>`). */
+  /** Where results.json goes (`--out <path>`; with --quick, the temporary directory). */
   readonly outFile: string;
   /** Write the table into README.md (off with --quick or --no-readme). */
   readonly updateReadme: boolean;
@@ -137,7 +138,9 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
     parts: parseParts(argValue(argv, '--only')),
     shapes: parseList(argv, '--shape', SHAPE_IDS, SHAPE_IDS),
     variants: parseVariants(argv),
-    outFile: argValue(argv, '--out') ?? defaultOutFile,
+    // A quick run's figures are a smoke test: they never replace the committed results.
+    outFile:
+      argValue(argv, '--out') ?? (quick ? join(tmpdir(), 'faultline-bench-quick.json') : defaultOutFile),
     updateReadme: !quick && !argv.includes('--no-readme'),
     pinning: pin ? { app: '0', driver: '1' } : undefined,
   };
