@@ -49,7 +49,7 @@ interface ShapeFigures {
   readonly onShape: readonly OverheadSummary[];
 }
 
-function cpuNote(f: ShapeFigures, profiles: readonly ProfileSummary[]): string {
+function cpuNote(f: ShapeFigures, profile: string): string {
   const peer = lightestPeer(f.onShape);
   const tracing = f.tracesOff
     ? ` (${us(f.tracesOff.cpuOverheadUs)} with traces off, so tracing is ${us(f.faultline.cpuOverheadUs - f.tracesOff.cpuOverheadUs)} of it)`
@@ -59,15 +59,15 @@ function cpuNote(f: ShapeFigures, profiles: readonly ProfileSummary[]): string {
     : '';
   return (
     `**${f.shape.label}, CPU against the peers:** Faultline adds ${us(f.faultline.cpuOverheadUs)} of app CPU per ` +
-    `request over bare’s ${us(f.bare.cpuUsPerRequest)}${tracing}${against}. ${profileNote(f.shape, profiles)}`
+    `request over bare’s ${us(f.bare.cpuUsPerRequest)}${tracing}${against}. ${profile}`
   );
 }
 
-function throughputNote(f: ShapeFigures, profiles: readonly ProfileSummary[]): string {
+function throughputNote(f: ShapeFigures, profile: string): string {
   return (
     `**${f.shape.label}, throughput and latency:** the app spends ${us(f.faultline.cpuUsPerRequest)} of CPU per ` +
     `request against ${us(f.bare.cpuUsPerRequest)} bare (capacity ${round(1 / f.faultline.vsBare.cpu, 2)}× bare` +
-    `${f.tracesOff ? `; ${us(f.tracesOff.cpuUsPerRequest)} with traces off` : ''}). ${profileNote(f.shape, profiles)}`
+    `${f.tracesOff ? `; ${us(f.tracesOff.cpuUsPerRequest)} with traces off` : ''}). ${profile}`
   );
 }
 
@@ -92,8 +92,12 @@ function shapeNotes(
   profiles: readonly ProfileSummary[],
 ): string[] {
   const notes: string[] = [];
-  if (missed.has('cpu-vs-peers')) notes.push(cpuNote(f, profiles));
-  if (missed.has('throughput') || missed.has('p99')) notes.push(throughputNote(f, profiles));
+  const profile = profileNote(f.shape, profiles);
+  if (missed.has('cpu-vs-peers')) notes.push(cpuNote(f, profile));
+  if (missed.has('throughput') || missed.has('p99'))
+    notes.push(
+      throughputNote(f, missed.has('cpu-vs-peers') ? 'Where the time goes: the profile above.' : profile),
+    );
   if (missed.has('rss')) notes.push(rssNote(f));
   if (missed.has('spans') || missed.has('spans-outgoing')) notes.push(spansNote(f));
   if (missed.has('traces-off') && f.tracesOff) {
