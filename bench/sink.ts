@@ -12,7 +12,7 @@ import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { datadog } from './protocols/datadog.ts';
 import { elasticApm } from './protocols/elasticApm.ts';
 import { otlp } from './protocols/otlp.ts';
-import type { Protocol, Received, Route, Signal } from './protocols/protocol.ts';
+import type { Protocol, Received, Route } from './protocols/protocol.ts';
 import { sentry } from './protocols/sentry.ts';
 import { summariseTraces, type SpanRecord, type TraceShape } from './traceShape.ts';
 
@@ -76,72 +76,91 @@ function routeOf(request: Received): { protocol: Protocol | undefined; route: Ro
   return { protocol: undefined, route: NOT_FOUND };
 }
 
+/** What the sink holds between cuts: the kept window, traffic counts, requests in progress. */
+class SinkState {
+  window: KeptBody[] = [];
+  windowBytes = 0;
+  traffic = emptyTraffic();
+  receiving = 0;
+  lastBegun = 0;
+
+  begin(): void {
+    this.receiving += 1;
+    this.lastBegun = performance.now();
+  }
+
+  /** Counts a finished request and keeps its body if it carries spans and the window has room. */
+  finish(route: Route, body: KeptBody | undefined, bytes: number): void {
+    this.receiving -= 1;
+    this.traffic[route.signal] += 1;
+    this.traffic.bytes += bytes;
+    if (body === undefined) return;
+    if (this.windowBytes + body.raw.length > KEEP_BYTES) this.traffic.notKept += 1;
+    else {
+      this.window.push(body);
+      this.windowBytes += body.raw.length;
+    }
+  }
+
+  cut(): KeptBody[] {
+    const closed = this.window;
+    this.window = [];
+    this.windowBytes = 0;
+    return closed;
+  }
+
+  /** Quiet: no request in progress and none begun for QUIET_MS. */
+  quiet(): boolean {
+    return this.receiving === 0 && performance.now() - this.lastBegun >= QUIET_MS;
+  }
+}
+
+/** Answers one request as its protocol's collector would, and records it in `state`. */
+function receive(state: SinkState, req: IncomingMessage, res: ServerResponse): void {
+  const request: Received = {
+    method: req.method ?? 'GET',
+    path: (req.url ?? '/').split('?')[0]!,
+    contentType: req.headers['content-type'],
+  };
+  const { protocol, route } = routeOf(request);
+  const chunks: Buffer[] = [];
+  state.begin();
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // 'close' also comes when an agent's streamed request is cut off by its process exiting:
+  // what arrived is kept all the same (the decoders skip a truncated tail).
+  req.once('close', () => {
+    const raw = Buffer.concat(chunks);
+    const keep = protocol !== undefined && route.keep && raw.length > 0;
+    const body = keep
+      ? { protocol, request, raw, contentEncoding: req.headers['content-encoding'] }
+      : undefined;
+    state.finish(route, body, raw.length);
+  });
+  req.once('end', () => {
+    res.writeHead(route.status, route.headers);
+    res.end(route.body);
+  });
+}
+
 /** Starts the sink on a free loopback port. */
 export async function startSink(): Promise<Sink> {
-  let window: KeptBody[] = [];
-  let windowBytes = 0;
-  let traffic = emptyTraffic();
-  let receiving = 0;
-  let lastBegun = 0;
-  const count = (signal: Signal, bytes: number): void => {
-    traffic[signal] += 1;
-    traffic.bytes += bytes;
-  };
-  const keep = (body: KeptBody): void => {
-    if (windowBytes + body.raw.length > KEEP_BYTES) traffic.notKept += 1;
-    else {
-      window.push(body);
-      windowBytes += body.raw.length;
-    }
-  };
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const request: Received = {
-      method: req.method ?? 'GET',
-      path: (req.url ?? '/').split('?')[0]!,
-      contentType: req.headers['content-type'],
-    };
-    const { protocol, route } = routeOf(request);
-    const chunks: Buffer[] = [];
-    receiving += 1;
-    lastBegun = performance.now();
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // 'close' also comes when an agent's streamed request is cut off by its process exiting:
-    // what arrived is kept all the same (the decoders skip a truncated tail).
-    req.once('close', () => {
-      receiving -= 1;
-      const raw = Buffer.concat(chunks);
-      count(route.signal, raw.length);
-      if (protocol && route.keep && raw.length > 0)
-        keep({ protocol, request, raw, contentEncoding: req.headers['content-encoding'] });
-    });
-    req.once('end', () => {
-      res.writeHead(route.status, route.headers);
-      res.end(route.body);
-    });
-  });
+  let state = new SinkState();
+  const server = createServer((req, res) => receive(state, req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    traffic: () => ({ ...traffic }),
+    traffic: () => ({ ...state.traffic }),
     settle: async () => {
-      // Quiet means no request in progress and none begun for QUIET_MS; one turn of the event
-      // loop first lets data already in the socket buffers be read.
+      // One turn of the event loop first lets data already in the socket buffers be read.
       await new Promise((resolve) => setImmediate(resolve));
-      const quiet = (): boolean => receiving === 0 && performance.now() - lastBegun >= QUIET_MS;
-      for (let waited = 0; !quiet() && waited < SETTLE_LIMIT_MS; waited += 10)
+      for (let waited = 0; !state.quiet() && waited < SETTLE_LIMIT_MS; waited += 10)
         await new Promise((resolve) => setTimeout(resolve, 10));
     },
-    cut: () => {
-      const closed = window;
-      window = [];
-      windowBytes = 0;
-      return closed;
-    },
+    cut: () => state.cut(),
     reset: () => {
-      window = [];
-      windowBytes = 0;
-      traffic = emptyTraffic();
+      // Requests still in progress finish into the old state and are forgotten with it.
+      state = new SinkState();
     },
     close: () =>
       new Promise<void>((resolve) => {

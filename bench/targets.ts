@@ -126,6 +126,40 @@ function spanChecks(shape: ShapeTargets, faultline: OverheadSummary): TargetChec
   ];
 }
 
+function faultlineChecks(
+  shape: ShapeTargets,
+  faultline: OverheadSummary,
+  bare: OverheadSummary | undefined,
+  onShape: readonly OverheadSummary[],
+): TargetCheck[] {
+  const throughput = judgedThroughput(faultline, bare);
+  return [
+    ...cpuVsPeers(shape, faultline, onShape),
+    {
+      id: 'throughput',
+      shape: shape.id,
+      target: `${shape.label}: Faultline throughput ≥ ${LIMITS.throughputVsBare}× bare`,
+      actual: throughput.text,
+      met: throughput.value >= LIMITS.throughputVsBare,
+    },
+    {
+      id: 'rss',
+      shape: shape.id,
+      target: `${shape.label}: Faultline RSS under load ≤ ${LIMITS.rssVsBare}× bare`,
+      actual: `${fmt(faultline.vsBare.rss)}× (${fmt(faultline.rssPeakMiB, 0)} vs ${fmt(bare?.rssPeakMiB, 0)} MiB)`,
+      met: faultline.vsBare.rss <= LIMITS.rssVsBare,
+    },
+    {
+      id: 'p99',
+      shape: shape.id,
+      target: `${shape.label}: Faultline p99 ≤ ${LIMITS.p99VsBare}× bare`,
+      actual: `${fmt(faultline.vsBare.p99)}×`,
+      met: faultline.vsBare.p99 <= LIMITS.p99VsBare,
+    },
+    ...spanChecks(shape, faultline),
+  ];
+}
+
 /** The checks of one shape (none when Faultline was not measured on it). */
 export function checkShape(shape: ShapeTargets, overhead: readonly OverheadSummary[]): TargetCheck[] {
   const onShape = overhead.filter((s) => s.shape === shape.id);
@@ -145,34 +179,7 @@ export function checkShape(shape: ShapeTargets, overhead: readonly OverheadSumma
       met: false,
     });
   }
-  if (faultline) {
-    const throughput = judgedThroughput(faultline, bare);
-    checks.push(
-      ...cpuVsPeers(shape, faultline, onShape),
-      {
-        id: 'throughput',
-        shape: shape.id,
-        target: `${shape.label}: Faultline throughput ≥ ${LIMITS.throughputVsBare}× bare`,
-        actual: throughput.text,
-        met: throughput.value >= LIMITS.throughputVsBare,
-      },
-      {
-        id: 'rss',
-        shape: shape.id,
-        target: `${shape.label}: Faultline RSS under load ≤ ${LIMITS.rssVsBare}× bare`,
-        actual: `${fmt(faultline.vsBare.rss)}× (${fmt(faultline.rssPeakMiB, 0)} vs ${fmt(bare?.rssPeakMiB, 0)} MiB)`,
-        met: faultline.vsBare.rss <= LIMITS.rssVsBare,
-      },
-      {
-        id: 'p99',
-        shape: shape.id,
-        target: `${shape.label}: Faultline p99 ≤ ${LIMITS.p99VsBare}× bare`,
-        actual: `${fmt(faultline.vsBare.p99)}×`,
-        met: faultline.vsBare.p99 <= LIMITS.p99VsBare,
-      },
-      ...spanChecks(shape, faultline),
-    );
-  }
+  if (faultline) checks.push(...faultlineChecks(shape, faultline, bare, onShape));
   if (tracesOff) {
     const throughput = judgedThroughput(tracesOff, bare);
     checks.push({
