@@ -2,10 +2,13 @@
  * The demo's control channel for `npm run chaos`: a small HTTP API on 127.0.0.1 that injects
  * and clears faults. Provider faults are forwarded to the simulator's admin API; `redis-down`
  * and `broker-down` cut the demo's own TCP proxies (never the machine's shared servers);
- * `kill` SIGKILLs one instance; `reset` clears everything and restarts what was killed.
+ * `kill` SIGKILLs one instance; `consumer-stall` and `broker-kill` act on the Kafka bus
+ * (`busChaos.ts`; refused, 409, on RabbitMQ, as `broker-down` is on Kafka); `reset` clears
+ * everything and restarts what was killed.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
 import type { TcpProxy } from '../shared/tcpProxy.ts';
+import { FaultNotOnThisBus, rabbitBusChaos, type BusChaos, type BusFault } from './busChaos.ts';
 import type { ManagedProcess } from './managedProcess.ts';
 
 /** What the control API acts on. */
@@ -14,6 +17,22 @@ export interface ControlTargets {
   redisProxy: TcpProxy;
   amqpProxy: TcpProxy;
   processes: ManagedProcess[];
+  /** The bus's faults (default: RabbitMQ's, through `amqpProxy`). */
+  bus?: BusChaos;
+}
+
+/** The bus faults of `targets`: the ones given, else RabbitMQ's through its proxy. */
+export function busChaosOf(targets: ControlTargets): BusChaos {
+  return targets.bus ?? rabbitBusChaos(targets.amqpProxy);
+}
+
+async function injectBusFault(bus: BusChaos, fault: BusFault, res: Response): Promise<void> {
+  try {
+    await bus.inject(fault);
+    res.json({ [fault.kind]: 'on' });
+  } catch (error) {
+    res.status(error instanceof FaultNotOnThisBus ? 409 : 500).json({ error: (error as Error).message });
+  }
 }
 
 async function providerFaults(
@@ -39,6 +58,7 @@ export function pickInstance(processes: readonly ManagedProcess[], name: string)
 
 /** Builds the control app. */
 export function createControlApp(targets: ControlTargets): Express {
+  const bus = busChaosOf(targets);
   const app = express();
   app.use(express.json());
 
@@ -49,7 +69,7 @@ export function createControlApp(targets: ControlTargets): Express {
     res.json({
       provider: faults,
       redis: targets.redisProxy.isDown ? 'down' : 'up',
-      broker: targets.amqpProxy.isDown ? 'down' : 'up',
+      bus: { kind: bus.bus, faults: bus.active().map((fault) => fault.kind) },
       processes: Object.fromEntries(
         targets.processes.map((p) => [p.spec.name, p.running ? 'running' : 'stopped']),
       ),
@@ -74,17 +94,15 @@ export function createControlApp(targets: ControlTargets): Express {
     targets.redisProxy.cut();
     res.json({ redis: 'down' });
   });
-  app.post('/broker-down', (_req, res) => {
-    targets.amqpProxy.cut();
-    res.json({ broker: 'down' });
-  });
+  for (const kind of ['broker-down', 'consumer-stall', 'broker-kill'] as const)
+    app.post(`/${kind}`, (_req, res) => injectBusFault(bus, { kind }, res));
   app.post('/reset', async (_req, res) => {
     targets.redisProxy.restore();
-    targets.amqpProxy.restore();
+    await bus.reset();
     const restarted = targets.processes.filter((p) => !p.running).map((p) => p.spec.name);
     for (const p of targets.processes) p.start();
     const provider = await providerFaults(targets.providerUrl, undefined).catch(() => 'provider unreachable');
-    res.json({ provider, redis: 'up', broker: 'up', restarted });
+    res.json({ provider, redis: 'up', bus: bus.bus, broker: 'up', restarted });
   });
   return app;
 }

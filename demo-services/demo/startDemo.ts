@@ -11,7 +11,8 @@ import { listen, type RunningServer } from '../shared/httpServer.ts';
 import { startTcpProxy, type TcpProxy } from '../shared/tcpProxy.ts';
 import { demoChaos } from '../console/demoChaos.ts';
 import { startConsole } from '../console/server.ts';
-import { createControlApp } from './controlServer.ts';
+import { createControlApp, type ControlTargets } from './controlServer.ts';
+import { startDemoBus, type DemoBus, type RunningDemoBus } from './demoBus.ts';
 import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
 import { DEFAULT_PORTS, type DemoPorts } from './ports.ts';
@@ -28,6 +29,8 @@ export interface DemoOptions {
   databaseUrl?: string;
   redisUrl?: string;
   amqpUrl?: string;
+  /** The order flow's event bus (default RabbitMQ); on Kafka the demo starts its own broker. */
+  bus?: DemoBus;
   ports?: Partial<DemoPorts>;
   /** Start Prometheus, Alertmanager and the PagerDuty sink (default true). */
   observability?: boolean;
@@ -67,6 +70,10 @@ export interface RunningDemo {
   readonly processes: ManagedProcess[];
   readonly redisProxy: TcpProxy;
   readonly amqpProxy: TcpProxy;
+  /** The bus the order flow runs on (on Kafka, with the demo's broker). */
+  readonly bus: RunningDemoBus;
+  /** What the control channel and the console's chaos act on (`demoChaos(chaosTargets)`). */
+  readonly chaosTargets: ControlTargets;
   readonly pool: pg.Pool;
   /** Each service instance's metrics endpoint (`http://127.0.0.1:<port>/metrics`), by instance name. */
   readonly metricsUrls: Readonly<Record<string, string>>;
@@ -140,6 +147,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       ? await startTracePipeline({ logs: path.join(state, 'logs'), state, ports, print, stoppers })
       : {};
     const otlpEndpoint = options.otlpEndpoint ?? pipeline.otlpEndpoint;
+    const bus = await startDemoBus(options.bus ?? { kind: 'rabbitmq' }, {
+      amqpUrl: throughProxy(amqpUrl, amqpProxy.port),
+      amqpProxy,
+      ...(options.namePrefix ? { namePrefix: options.namePrefix } : {}),
+      state,
+      print,
+      stoppers,
+    });
 
     const processes: ManagedProcess[] = [];
     let metricsPort = ports.metricsBase;
@@ -148,10 +163,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const backendEnv = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: throughProxy(redisUrl, redisProxy.port),
-      AMQP_URL: throughProxy(amqpUrl, amqpProxy.port),
-      ...(options.namePrefix
-        ? { AMQP_NAME_PREFIX: options.namePrefix, REDIS_KEY_PREFIX: `${options.namePrefix}faultline:` }
-        : {}),
+      ...bus.serviceEnv,
+      ...(options.namePrefix ? { REDIS_KEY_PREFIX: `${options.namePrefix}faultline:` } : {}),
     };
     const service = (name: string, script: string, env: Record<string, string>) => {
       const port = metricsPort++;
@@ -230,6 +243,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       'payment-provider admin': `${providerUrl}/admin/faults`,
       control: `http://127.0.0.1:${ports.control}/status`,
       logs: path.join(state, 'logs'),
+      ...bus.urls,
       ...(pipeline.jaegerUrl ? { 'jaeger (query API)': `${pipeline.jaegerUrl}/api/services` } : {}),
       ...(pipeline.elasticsearchUrl
         ? { 'elasticsearch (logs)': `${pipeline.elasticsearchUrl}/logs-faultline-default/_search` }
@@ -279,8 +293,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         baseEnv,
       });
 
+    const chaosTargets: ControlTargets = {
+      providerUrl,
+      redisProxy,
+      amqpProxy,
+      processes,
+      bus: bus.chaos(ports.paymentServices.map((port) => `http://127.0.0.1:${port}`)),
+    };
     const control: RunningServer = await listen(
-      createControlApp({ providerUrl, redisProxy, amqpProxy, processes }),
+      createControlApp(chaosTargets),
       ports.control,
       '127.0.0.1',
     );
@@ -303,7 +324,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           ...(pipeline.elasticsearchUrl ? { elasticsearchUrl: pipeline.elasticsearchUrl } : {}),
           demoMode: true,
         },
-        chaos: demoChaos({ providerUrl, redisProxy, amqpProxy, processes }),
+        chaos: demoChaos(chaosTargets),
         dir: path.join(root, 'demo-services', 'console'),
       });
       stoppers.push(() => consoleServer.close());
@@ -313,7 +334,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on('error', () => undefined);
     stoppers.push(() => pool.end());
-    return { urls, processes, redisProxy, amqpProxy, pool, metricsUrls, stop };
+    return { urls, processes, redisProxy, amqpProxy, bus, chaosTargets, pool, metricsUrls, stop };
   } catch (error) {
     await stop();
     throw error;

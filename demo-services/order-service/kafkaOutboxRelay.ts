@@ -42,7 +42,15 @@ export class KafkaOutboxRelay {
     this.#options = options;
   }
 
-  /** Starts polling. */
+  /**
+   * Whether the producer has connected once. kafkajs reconnects it by itself, so a broker
+   * outage does not make the service unready: orders are still accepted into the outbox.
+   */
+  get connected(): boolean {
+    return this.#producer !== undefined;
+  }
+
+  /** Starts polling (each poll connects the producer first if it is not yet). */
   start(): void {
     this.#schedule(0);
   }
@@ -59,13 +67,21 @@ export class KafkaOutboxRelay {
   async #connected(): Promise<Producer> {
     if (this.#producer) return this.#producer;
     const producer = this.#options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    await producer.connect().catch(async (error: unknown) => {
+      await producer.disconnect().catch(() => undefined);
+      throw error;
+    });
     this.#producer = producer;
     return producer;
   }
 
   /** Publishes one batch; returns how many rows it marked sent. Exposed for tests. */
   async relayOnce(): Promise<number> {
+    const producer = await this.#connected().catch((error: Error) => {
+      this.#options.log.warn('outbox relay cannot reach Kafka; rows stay unsent', { error: error.message });
+      return undefined;
+    });
+    if (!producer) return 0;
     const client = await this.#options.pool.connect();
     try {
       await client.query('BEGIN');
@@ -74,7 +90,6 @@ export class KafkaOutboxRelay {
         [this.#options.batchSize ?? 100],
       );
       if (rows.length > 0) {
-        const producer = await this.#connected();
         for (const row of rows) await this.#publish(producer, row);
         await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [
           rows.map((row) => row.id),

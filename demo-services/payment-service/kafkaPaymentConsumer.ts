@@ -15,14 +15,11 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { z } from 'zod';
 import { deadLettersCounter, paymentsCounter } from '../shared/demoMetrics.ts';
-import type { KafkaTopics } from '../shared/kafkaTopics.ts';
+import { PAYMENT_GROUP, type KafkaTopics } from '../shared/kafkaTopics.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChargePolicy } from './chargePolicy.ts';
 import { decidePayment, type PaymentAction } from './decision.ts';
 import { markFailed, markPaid, orderStatus } from './orderPayments.ts';
-
-/** The consumer group of payment-service. */
-export const PAYMENT_GROUP = 'payment-service';
 
 /** Header on a dead-lettered record saying why. */
 export const DEAD_LETTER_REASON_HEADER = 'x-dead-letter-reason';
@@ -54,6 +51,8 @@ export class KafkaPaymentConsumer {
   readonly #consumer: Consumer;
   readonly #deadLetters: Producer;
   #stopped = false;
+  #joined = false;
+  #stalled = false;
 
   constructor(options: KafkaPaymentConsumerOptions) {
     this.#options = options;
@@ -70,6 +69,30 @@ export class KafkaPaymentConsumer {
       retry: { restartOnFailure: async () => !this.#stopped },
     });
     this.#deadLetters = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const { GROUP_JOIN, CRASH, STOP } = this.#consumer.events;
+    this.#consumer.on(GROUP_JOIN, () => (this.#joined = true));
+    for (const left of [CRASH, STOP]) this.#consumer.on(left, () => (this.#joined = false));
+  }
+
+  /** Whether this member has joined the group and not crashed or stopped since (readiness). */
+  get connected(): boolean {
+    return this.#joined;
+  }
+
+  /** Whether fetching is paused by {@link setStalled}. */
+  get stalled(): boolean {
+    return this.#stalled;
+  }
+
+  /**
+   * The `consumer-stall` fault: stops fetching (or resumes). The member stays in the group and
+   * keeps heartbeating, so its partitions are not handed over: lag grows, nothing is committed.
+   */
+  setStalled(stalled: boolean): void {
+    const topics = [{ topic: this.#options.topics.orders }];
+    if (stalled) this.#consumer.pause(topics);
+    else this.#consumer.resume(topics);
+    this.#stalled = stalled;
   }
 
   /** Connects, joins the group and starts consuming. */

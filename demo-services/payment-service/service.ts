@@ -1,21 +1,19 @@
 /** Starts one payment-service instance: used by `main.ts` and, in-process, by the tests. */
-import { monitorQueues } from '@faultline/instrumentation';
 import type { PaymentServiceConfig } from '../shared/config.ts';
 import { createPool, ensureDatabase } from '../shared/db.ts';
 import { listen } from '../shared/httpServer.ts';
 import type { Logger } from '../shared/logger.ts';
 import { runMigrations } from '../shared/migrations.ts';
-import { topology } from '../shared/topology.ts';
+import { startBusConsumer, type BusConsumer } from './busConsumer.ts';
 import { ChargePolicy } from './chargePolicy.ts';
 import { createPaymentHealthApp } from './healthApp.ts';
-import { PaymentConsumer } from './paymentConsumer.ts';
 import { ProviderClient } from './providerClient.ts';
 
 /** A running payment-service instance. */
 export interface RunningPaymentService {
   readonly port: number;
   readonly policy: ChargePolicy;
-  readonly consumer: PaymentConsumer;
+  readonly consumer: BusConsumer;
   close(): Promise<void>;
 }
 
@@ -33,26 +31,20 @@ export async function startPaymentService(
     resetTimeoutMs: config.breakerResetMs,
     callTimeoutMs: config.providerTimeoutMs + 500,
   });
-  const names = topology(config.amqpNamePrefix);
-  const consumer = new PaymentConsumer({
+  const consumer = await startBusConsumer(config.bus, {
     pool,
-    amqpUrl: config.amqpUrl,
-    topology: names,
-    prefetch: config.prefetch,
     policy,
+    prefetch: config.prefetch,
     redeliveryDelayMs: config.redeliveryDelayMs,
     maxDeliveries: config.maxDeliveries,
     log,
   });
-  consumer.start();
-  // Depth and consumers of the work, retry and dead-letter queues, as the broker reports them.
-  const queues = monitorQueues({
-    url: config.amqpUrl,
-    queues: [names.queue, names.retryQueue, names.deadLetterQueue],
-    intervalMs: 5000,
-  });
   const server = await listen(
-    createPaymentHealthApp({ consumerConnected: () => consumer.connected, breakerState: () => policy.state }),
+    createPaymentHealthApp({
+      consumerConnected: () => consumer.connected,
+      breakerState: () => policy.state,
+      ...(consumer.setStalled ? { setStalled: consumer.setStalled } : {}),
+    }),
     config.port,
   );
   log.info('payment-service listening', { port: server.port });
@@ -63,7 +55,6 @@ export async function startPaymentService(
     async close() {
       await server.close();
       await consumer.stop();
-      await queues.stop();
       policy.shutdown();
       await pool.end();
     },
