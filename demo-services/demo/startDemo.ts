@@ -300,11 +300,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       processes,
       bus: bus.chaos(ports.paymentServices.map((port) => `http://127.0.0.1:${port}`)),
     };
-    const control: RunningServer = await listen(
-      createControlApp(chaosTargets),
-      ports.control,
-      '127.0.0.1',
-    );
+    const control: RunningServer = await listen(createControlApp(chaosTargets), ports.control, '127.0.0.1');
     stoppers.push(() => control.close());
     const controlFile = path.join(state, 'control.json');
     await writeFile(controlFile, JSON.stringify({ url: `http://127.0.0.1:${control.port}` }));

@@ -30,7 +30,8 @@ try {
 } catch (error) {
   console.error(
     error instanceof PrerequisiteError || error instanceof DemoBusError
-      ? error.message : `Demo failed to start: ${(error as Error).message}`,
+      ? error.message
+      : `Demo failed to start: ${(error as Error).message}`,
   );
   process.exit(1);
 }
@@ -48,7 +49,9 @@ const timer = setInterval(async () => {
   const down = running.processes.filter((p) => !p.running).map((p) => p.spec.name);
   const cut = [
     ...(running.redisProxy.isDown ? ['redis'] : []),
-    ...busChaosOf(running.chaosTargets).active().map((fault) => fault.kind),
+    ...busChaosOf(running.chaosTargets)
+      .active()
+      .map((fault) => fault.kind),
   ];
   const notes = [
     ...(down.length ? [`stopped: ${down.join(', ')}`] : []),

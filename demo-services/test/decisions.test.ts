@@ -130,8 +130,11 @@ test('a wrong configuration value fails with one message naming the variable', (
 
 test('FAULTLINE_BUS=kafka puts the order flow on the brokers KAFKA_BROKERS lists', () => {
   expect(
-    orderServiceConfig({ FAULTLINE_BUS: 'kafka', KAFKA_BROKERS: '127.0.0.1:1,127.0.0.1:2', KAFKA_TOPIC_PREFIX: 't.' })
-      .bus,
+    orderServiceConfig({
+      FAULTLINE_BUS: 'kafka',
+      KAFKA_BROKERS: '127.0.0.1:1,127.0.0.1:2',
+      KAFKA_TOPIC_PREFIX: 't.',
+    }).bus,
   ).toEqual({ kind: 'kafka', brokers: ['127.0.0.1:1', '127.0.0.1:2'], topicPrefix: 't.' });
   expect(() => paymentServiceConfig({ FAULTLINE_BUS: 'nats' })).toThrow(/FAULTLINE_BUS/);
   expect(() => paymentServiceConfig({ FAULTLINE_BUS: 'kafka', KAFKA_BROKERS: 'localhost' })).toThrow(
