@@ -143,8 +143,7 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
   },
   {
     library: 'kafkajs',
-    proves:
-      'trace context in record headers (batches linked), counts, lag and rebalances against Kafka 4.3',
+    proves: 'trace context in record headers (batches linked), counts, lag and rebalances against Kafka 4.3',
     test: 'kafka.test.ts',
     modules: 'CJS',
   },
