@@ -13,22 +13,16 @@
  */
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
-import { z } from 'zod';
-import { deadLettersCounter, paymentsCounter } from '../shared/demoMetrics.ts';
+import { deadLettersCounter } from '../shared/demoMetrics.ts';
 import { PAYMENT_GROUP, type KafkaTopics } from '../shared/kafkaTopics.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ChargePolicy } from './chargePolicy.ts';
-import { decidePayment, type PaymentAction } from './decision.ts';
-import { markFailed, markPaid, orderStatus } from './orderPayments.ts';
+import { decidePayment } from './decision.ts';
+import { parseOrderMessage, settleOrder } from './orderMessage.ts';
+import { orderStatus } from './orderPayments.ts';
 
 /** Header on a dead-lettered record saying why. */
 export const DEAD_LETTER_REASON_HEADER = 'x-dead-letter-reason';
-
-const messageSchema = z.object({
-  orderId: z.string().uuid(),
-  amountCents: z.number().int().nonnegative(),
-  paymentToken: z.string().min(1),
-});
 
 /** Options of a {@link KafkaPaymentConsumer}. */
 export interface KafkaPaymentConsumerOptions {
@@ -128,16 +122,19 @@ export class KafkaPaymentConsumer {
 
   async #process(payload: EachMessagePayload): Promise<void> {
     const { pool } = this.#options;
-    const parsed = messageSchema.safeParse(parseJson(payload.message.value));
-    if (!parsed.success) return this.#deadLetter(payload, 'poison');
-    const { orderId } = parsed.data;
+    const parsed = parseOrderMessage(payload.message.value);
+    if (!parsed) return this.#deadLetter(payload, 'poison');
+    const { orderId } = parsed;
     for (let deliveries = 0; ;) {
       const status = await orderStatus(pool, orderId);
       if (status === undefined) return this.#deadLetter(payload, 'unknown_order');
       if (status !== 'pending') return; // a duplicate of a record already processed
-      const result = await this.#options.policy.charge(parsed.data);
+      const result = await this.#options.policy.charge(parsed);
       const action = decidePayment(result, deliveries, this.#options.maxDeliveries);
-      if (action.kind !== 'redeliver-later') return this.#apply(payload, orderId, action);
+      if (action.kind !== 'redeliver-later') {
+        const fate = await settleOrder(pool, this.#options.log, orderId, action);
+        return fate === 'dead-letter' ? this.#deadLetter(payload, 'retries_exhausted') : undefined;
+      }
       deliveries = action.deliveries;
       await this.#wait(payload);
     }
@@ -149,29 +146,6 @@ export class KafkaPaymentConsumer {
     while (Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(500, until - Date.now())));
       await payload.heartbeat();
-    }
-  }
-
-  async #apply(payload: EachMessagePayload, orderId: string, action: PaymentAction): Promise<void> {
-    const { pool, log } = this.#options;
-    switch (action.kind) {
-      case 'mark-paid':
-        if (await markPaid(pool, orderId, action.chargeId))
-          paymentsCounter().inc({ outcome: 'paid', reason: '' });
-        log.info('order paid', { orderId, chargeId: action.chargeId });
-        return;
-      case 'mark-failed':
-        if (await markFailed(pool, orderId, action.reason))
-          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
-        log.info('order payment failed', { orderId, reason: action.reason });
-        return;
-      case 'fail-and-dead-letter':
-        if (await markFailed(pool, orderId, action.reason))
-          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
-        log.warn('payment retries exhausted; dead-lettering', { orderId });
-        return this.#deadLetter(payload, 'retries_exhausted');
-      case 'redeliver-later':
-        return;
     }
   }
 
@@ -207,12 +181,4 @@ function isRebalance(error: unknown): boolean {
     REBALANCE_ERRORS.has(cause ?? '') ||
     (error as Error).name === 'KafkaJSRebalanceInProgress'
   );
-}
-
-function parseJson(content: Buffer | null): unknown {
-  try {
-    return content === null ? undefined : JSON.parse(content.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

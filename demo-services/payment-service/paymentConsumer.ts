@@ -6,23 +6,17 @@
  */
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type pg from 'pg';
-import { z } from 'zod';
 import { AmqpSession } from '../shared/amqpSession.ts';
-import { deadLettersCounter, paymentsCounter } from '../shared/demoMetrics.ts';
+import { deadLettersCounter } from '../shared/demoMetrics.ts';
 import type { Logger } from '../shared/logger.ts';
 import { openTopologyChannel, type Topology } from '../shared/topology.ts';
 import type { ChargePolicy } from './chargePolicy.ts';
 import { decidePayment, type PaymentAction } from './decision.ts';
-import { markFailed, markPaid, orderStatus } from './orderPayments.ts';
+import { parseOrderMessage, settleOrder } from './orderMessage.ts';
+import { orderStatus } from './orderPayments.ts';
 
 /** Header counting delayed redeliveries of a message. */
 export const DELIVERIES_HEADER = 'x-payment-deliveries';
-
-const messageSchema = z.object({
-  orderId: z.string().uuid(),
-  amountCents: z.number().int().nonnegative(),
-  paymentToken: z.string().min(1),
-});
 
 /** Options of a {@link PaymentConsumer}. */
 export interface PaymentConsumerOptions {
@@ -78,16 +72,16 @@ export class PaymentConsumer {
   async #handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const { log, pool } = this.#options;
     try {
-      const parsed = messageSchema.safeParse(parseJson(message.content));
-      if (!parsed.success) return this.#deadLetter(channel, message, 'poison');
-      const { orderId } = parsed.data;
+      const parsed = parseOrderMessage(message.content);
+      if (!parsed) return this.#deadLetter(channel, message, 'poison');
+      const { orderId } = parsed;
       const status = await orderStatus(pool, orderId);
       if (status === undefined) return this.#deadLetter(channel, message, 'unknown_order');
       if (status !== 'pending') {
         channel.ack(message); // a duplicate of a message already processed
         return;
       }
-      const result = await this.#options.policy.charge(parsed.data);
+      const result = await this.#options.policy.charge(parsed);
       const deliveries = Number(message.properties.headers?.[DELIVERIES_HEADER] ?? 0);
       await this.#apply(
         channel,
@@ -112,30 +106,11 @@ export class PaymentConsumer {
     orderId: string,
     action: PaymentAction,
   ): Promise<void> {
-    const { pool, log } = this.#options;
-    switch (action.kind) {
-      case 'mark-paid':
-        if (await markPaid(pool, orderId, action.chargeId))
-          paymentsCounter().inc({ outcome: 'paid', reason: '' });
-        log.info('order paid', { orderId, chargeId: action.chargeId });
-        channel.ack(message);
-        return;
-      case 'mark-failed':
-        if (await markFailed(pool, orderId, action.reason))
-          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
-        log.info('order payment failed', { orderId, reason: action.reason });
-        channel.ack(message);
-        return;
-      case 'redeliver-later':
-        await this.#redeliverLater(channel, message, action.deliveries);
-        return;
-      case 'fail-and-dead-letter':
-        if (await markFailed(pool, orderId, action.reason))
-          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
-        log.warn('payment retries exhausted; dead-lettering', { orderId });
-        this.#deadLetter(channel, message, 'retries_exhausted');
-        return;
-    }
+    const fate = await settleOrder(this.#options.pool, this.#options.log, orderId, action);
+    if (fate === 'done') channel.ack(message);
+    else if (fate === 'dead-letter') this.#deadLetter(channel, message, 'retries_exhausted');
+    else if (action.kind === 'redeliver-later')
+      await this.#redeliverLater(channel, message, action.deliveries);
   }
 
   /** Parks the message in the retry queue for `redeliveryDelayMs`, then acknowledges the original. */
@@ -162,14 +137,6 @@ export class PaymentConsumer {
     deadLettersCounter().inc({ reason });
     this.#options.log.warn('message dead-lettered', { reason, messageId: message.properties.messageId });
     channel.nack(message, false, false);
-  }
-}
-
-function parseJson(content: Buffer): unknown {
-  try {
-    return JSON.parse(content.toString('utf8'));
-  } catch {
-    return undefined;
   }
 }
 
