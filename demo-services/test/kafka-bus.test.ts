@@ -7,6 +7,7 @@
  * exhausted retries go to the dead-letter topic; and a broker restart loses no accepted order.
  */
 import { randomUUID } from 'node:crypto';
+import { getMetricsRegistry } from '@faultline/instrumentation';
 import { DEAD_LETTER_REASON_HEADER } from '../payment-service/kafkaPaymentConsumer.ts';
 import { kafkaFlowSuite, Provider } from './support/kafkaFlowSuite.ts';
 import { waitFor } from './support/waitFor.ts';
@@ -18,6 +19,14 @@ const relay: ReturnType<typeof flow>['relay'] = (topics) => flow().relay(topics)
 const consumer: ReturnType<typeof flow>['consumer'] = (...args) => flow().consumer(...args);
 const newTopics = () => flow().newTopics();
 const statusOf = (orderId: string) => flow().statusOf(orderId);
+
+/** `demo_dead_letters_total` by reason, as this process counts it. */
+async function deadLetterCounts(): Promise<Record<'poison' | 'retries_exhausted', number>> {
+  const metric = await getMetricsRegistry().registry.getSingleMetric('demo_dead_letters_total')?.get();
+  const count = (reason: string) =>
+    (metric?.values ?? []).filter((v) => v.labels.reason === reason).reduce((sum, v) => sum + v.value, 0);
+  return { poison: count('poison'), retries_exhausted: count('retries_exhausted') };
+}
 
 async function committed(groupId: string, topic: string): Promise<number> {
   const [offsets] = await flow().admin.fetchOffsets({ groupId, topics: [topic] });
@@ -104,6 +113,7 @@ test('poison records and exhausted retries go to the dead-letter topic; the part
   const topics = await newTopics();
   const provider = new Provider();
   const group = `payments-${randomUUID()}`;
+  const before = await deadLetterCounts();
   await acceptOrder({ not: 'an order' });
   const exhausted = await acceptOrder();
   await relay(topics).relayOnce();
@@ -117,6 +127,8 @@ test('poison records and exhausted retries go to the dead-letter topic; the part
   );
   expect(await statusOf(exhausted)).toBe('failed');
   expect(provider.charges.get(exhausted)?.requests).toBe(2);
+  const after = await deadLetterCounts();
+  expect([after.poison - before.poison, after.retries_exhausted - before.retries_exhausted]).toEqual([1, 1]);
 }, 60_000);
 
 test('a broker restart loses no accepted order: rows stay unsent while it is down', async () => {
