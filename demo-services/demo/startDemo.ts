@@ -115,10 +115,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     ports.control,
     ...(options.console ? [ports.console] : []),
   ];
+  const busKind = options.bus?.kind ?? 'rabbitmq';
   await checkPrerequisites({
     databaseUrl,
     redisUrl,
-    amqpUrl,
+    ...(busKind === 'rabbitmq' ? { amqpUrl } : {}),
     binaries:
       observability && (options.prometheusBuild ?? 'debian') === 'debian'
         ? ['haproxy', 'prometheus', 'alertmanager']
@@ -283,7 +284,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         state,
         ports,
         metricsTargets,
-        amqpUrl,
+        // On Kafka, the machine's RabbitMQ (other demos' queues) is none of this demo's business.
+        ...(bus.kind === 'rabbitmq' ? { amqpUrl } : {}),
         build: options.prometheusBuild ?? 'debian',
         ...(pipeline.collectorMetricsTarget ? { collectorTarget: pipeline.collectorMetricsTarget } : {}),
         ...(options.console ? { consoleUrl: `http://127.0.0.1:${ports.console}` } : {}),
