@@ -1,5 +1,6 @@
 /** The demo's pure decisions, without I/O. */
 import { reconnectDelayMs } from '../shared/amqpSession.ts';
+import { DemoBusError, parseDemoBus } from '../demo/demoBus.ts';
 import { ConfigError, orderServiceConfig, paymentServiceConfig } from '../shared/config.ts';
 import { requestHash, validateOrderRequest } from '../shared/orderRequest.ts';
 import { renderHaproxyConfig } from '../demo/haproxyConfig.ts';
@@ -140,4 +141,17 @@ test('FAULTLINE_BUS=kafka puts the order flow on the brokers KAFKA_BROKERS lists
   expect(() => paymentServiceConfig({ FAULTLINE_BUS: 'kafka', KAFKA_BROKERS: 'localhost' })).toThrow(
     /KAFKA_BROKERS: a comma-separated list of host:port/,
   );
+});
+
+test('npm run demo takes its bus from --bus, else FAULTLINE_BUS, else RabbitMQ', () => {
+  expect(parseDemoBus([], {})).toEqual({ kind: 'rabbitmq' });
+  expect(parseDemoBus(['--bus', 'kafka'], {})).toEqual({ kind: 'kafka' });
+  expect(parseDemoBus(['--bus=kafka'], {})).toEqual({ kind: 'kafka' });
+  expect(parseDemoBus([], { FAULTLINE_BUS: 'kafka' })).toEqual({ kind: 'kafka' });
+  expect(parseDemoBus(['--bus', 'rabbitmq'], { FAULTLINE_BUS: 'kafka' })).toEqual({ kind: 'rabbitmq' });
+  expect(() => parseDemoBus(['--bus', 'nats'], {})).toThrow(new DemoBusError('--bus', 'nats').message);
+  expect(() => parseDemoBus(['--bus'], {})).toThrow(
+    '--bus: "" is not a bus; accepted: rabbitmq (default), kafka',
+  );
+  expect(() => parseDemoBus([], { FAULTLINE_BUS: 'Kafka' })).toThrow(/^FAULTLINE_BUS: "Kafka" is not a bus/);
 });
