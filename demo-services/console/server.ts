@@ -9,6 +9,7 @@ import { consoleConfig, type ConsoleConfig } from './config.ts';
 import type { ChaosControl } from './faults.ts';
 import { Notices } from './notices.ts';
 import { ConsoleOrders } from './orders.ts';
+import { dashboardPreviewRoutes } from './routes/dashboards.ts';
 import { faultRoutes } from './routes/faults.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { pageRoutes } from './routes/page.ts';
@@ -37,6 +38,8 @@ export interface ConsoleDeps extends StateSources {
   readonly log?: Logger;
   /** The alert runbooks (`alerts/runbooks`), served under `/runbooks`; none when undefined. */
   readonly runbooksDir?: string;
+  /** The dashboards' previews (`dashboards/preview`), served under `/d/<uid>`; none when undefined. */
+  readonly dashboardPreviewsDir?: string;
 }
 
 /** Largest form the console parses, in bytes; a larger one is 413. */
@@ -68,6 +71,7 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
   app.use(faultRoutes(chaos, deps.views, redirect));
   app.use(traceRoutes(deps.config));
   if (deps.runbooksDir) app.use(runbookRoutes(deps.runbooksDir));
+  if (deps.dashboardPreviewsDir) app.use(dashboardPreviewRoutes(deps.dashboardPreviewsDir));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -111,6 +115,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     views: new Views(path.join(dir, 'views')),
     publicDir: path.join(dir, 'public'),
     runbooksDir: path.resolve(dir, '..', '..', 'alerts', 'runbooks'),
+    dashboardPreviewsDir: path.resolve(dir, '..', '..', 'dashboards', 'preview'),
     orders: new ConsoleOrders(config.gatewayUrl),
     prometheus: new PrometheusSource(config.prometheusUrl),
     alertmanager: new AlertmanagerSource({

@@ -16,6 +16,7 @@ export const ESM_HOOKED_PACKAGES = [
   'koa',
   'pino',
   'bunyan',
+  '@grpc/grpc-js',
   'kafkajs',
 ] as const;
 
