@@ -3,7 +3,8 @@
  * (instrumented child processes behind HAProxy, a Kafka broker of its own from `backends/`) on
  * free ports and names of its own: orders placed through the API are paid by the
  * payment-service group; `consumer-stall` makes the group's lag, as order-service's monitor
- * publishes it, grow while nothing is paid, and `reset` pays everything; `broker-kill` loses no
+ * publishes it, grow while nothing is paid, and `reset` pays everything; a member killed
+ * mid-charge hands its partitions over and the order is charged once; `broker-kill` loses no
  * accepted order once the broker is back.
  */
 import { randomUUID } from 'node:crypto';
@@ -121,6 +122,50 @@ test('consumer-stall: the group lag grows while nothing is paid; reset pays ever
     500,
   );
 }, 180_000);
+
+test('a payment-service killed mid-charge: the other member takes its partitions, the order is charged once', async () => {
+  const running = runningDemo();
+  const chaos = demoChaos(running.chaosTargets);
+  const provider = new URL(running.urls['payment-provider admin'] as string).origin;
+  const members = () => groupGauge('messaging_kafka_consumer_group_members');
+  // payment-service-1 alone in the group, so it is the one charging the next order.
+  await chaos.inject({ kind: 'kill', service: 'payment-service-2' });
+  await waitFor(
+    async () => ((await members()) === 1 ? true : undefined),
+    async () => `1 member left in ${PAYMENT_GROUP}; saw ${await members()}`,
+    LAG_TIMEOUT_MS,
+    500,
+  );
+  const charges = async () =>
+    (await (await fetch(`${provider}/admin/charges`)).json()) as {
+      requests: number;
+      charges: { id: string; idempotencyKey: string; requests: number }[];
+    };
+  const before = (await charges()).requests;
+  await fetch(`${provider}/admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs: 1500 }),
+  });
+  const [orderId] = await placeOrders(1);
+  await waitFor(
+    async () => ((await charges()).requests > before ? true : undefined),
+    () => 'payment-service-1 to call the provider',
+  );
+  await chaos.inject({ kind: 'kill', service: 'payment-service-1' });
+  expect(await statuses([orderId!])).toEqual({ pending: 1 });
+  await chaos.clear({ kind: 'kill', service: 'payment-service-2' });
+  await allPaid([orderId!], RECOVERY_TIMEOUT_MS);
+  const mine = (await charges()).charges.filter((charge) => charge.idempotencyKey === orderId);
+  expect(mine).toHaveLength(1);
+  expect(mine[0]?.requests).toBe(2);
+  const { rows } = await running.pool.query<{ charge_id: string }>(
+    'SELECT charge_id FROM orders WHERE id = $1',
+    [orderId],
+  );
+  expect(rows[0]?.charge_id).toBe(mine[0]?.id);
+  await chaos.reset();
+}, 240_000);
 
 test('broker-kill: orders accepted while the broker is dead are all paid once it is back', async () => {
   const running = runningDemo();
