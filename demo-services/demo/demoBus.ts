@@ -10,7 +10,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureBuilt, startKafka, type RunningKafka } from '../../backends/index.ts';
 import type { TcpProxy } from '../shared/tcpProxy.ts';
-import { kafkaBusChaos, rabbitBusChaos, type BusChaos, type BusKind } from './busChaos.ts';
+import { kafkaBusChaos, rabbitBusChaos, type BusChaos } from './busChaos.ts';
 
 /** Which bus the demo runs on (`npm run demo -- --bus kafka`, or `FAULTLINE_BUS=kafka`). */
 export type DemoBus = { readonly kind: 'rabbitmq' } | { readonly kind: 'kafka' };
@@ -41,18 +41,20 @@ export function parseDemoBus(args: readonly string[], env: NodeJS.ProcessEnv): D
   return env.FAULTLINE_BUS ? busNamed('FAULTLINE_BUS', env.FAULTLINE_BUS) : { kind: 'rabbitmq' };
 }
 
-/** A started bus, as the rest of the demo uses it. */
-export interface RunningDemoBus {
-  readonly kind: BusKind;
+/** What every started bus gives the rest of the demo. */
+interface StartedBus {
   /** What order-service and payment-service are told about the bus. */
   readonly serviceEnv: Readonly<Record<string, string>>;
-  /** The demo's own Kafka broker (on the Kafka bus). */
-  readonly kafka?: RunningKafka;
   /** Where to look, for the demo's list of URLs. */
   readonly urls: Readonly<Record<string, string>>;
   /** The bus faults, given each payment-service instance's base URL. */
   chaos(consumerUrls: readonly string[]): BusChaos;
 }
+
+/** A started bus: RabbitMQ's, or Kafka's with the demo's own broker (tests kill and restart it). */
+export type RunningDemoBus =
+  | (StartedBus & { readonly kind: 'rabbitmq' })
+  | (StartedBus & { readonly kind: 'kafka'; readonly kafka: RunningKafka });
 
 /** What starting the bus needs from the demo. */
 export interface DemoBusInput {
