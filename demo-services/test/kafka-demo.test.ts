@@ -7,14 +7,26 @@
  * mid-charge hands its partitions over and the order is charged once; `broker-kill` loses no
  * accepted order once the broker is back.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SPAN_KIND, startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/index.ts';
 import { demoChaos } from '../console/demoChaos.ts';
 import { PAYMENT_GROUP } from '../shared/kafkaTopics.ts';
 import { orderBody, postOrder } from './support/api.ts';
 import { isolatedDemoSuite } from './support/isolatedDemoSuite.ts';
 import { waitFor } from './support/waitFor.ts';
 
-const runningDemo = isolatedDemoSuite('kafka', { bus: { kind: 'kafka' } });
+let traces: OtlpTraceReceiver | undefined;
+beforeAll(async () => {
+  traces = await startOtlpTraceReceiver();
+});
+afterAll(async () => {
+  await traces?.close();
+});
+
+const runningDemo = isolatedDemoSuite('kafka', () => ({
+  bus: { kind: 'kafka' },
+  ...(traces ? { otlpEndpoint: traces.url } : {}),
+}));
 
 /** The monitor samples every 5 s; a broker restart takes its own while on 2 busy cores. */
 const LAG_TIMEOUT_MS = 45_000;
@@ -83,6 +95,32 @@ test('orders placed through the API are paid by the payment-service group, its l
   expect([...topics]).toHaveLength(1);
   expect([...topics][0]).toMatch(/^kafka[0-9a-f]{6}\.orders\.created$/);
 }, 120_000);
+
+test("an order's trace crosses Kafka: the payment consumer's span continues the relay's producer span", async () => {
+  if (!traces) throw new Error('no trace receiver');
+  const traceId = randomBytes(16).toString('hex');
+  const response = await fetch(`${runningDemo().urls.api as string}/api/orders`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+      traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+    },
+    body: JSON.stringify(orderBody()),
+  });
+  expect(response.status).toBe(202);
+  const consumer = await traces.waitForSpan(
+    (span) =>
+      span.traceId === traceId &&
+      span.kind === SPAN_KIND.CONSUMER &&
+      span.resource['service.name'] === 'payment-service',
+    { timeoutMs: 30_000 },
+  );
+  expect(consumer.attributes['messaging.system']).toBe('kafka');
+  const producer = traces.spans().find((span) => span.spanId === consumer.parentSpanId);
+  expect(producer).toMatchObject({ kind: SPAN_KIND.PRODUCER, traceId });
+  expect(producer?.resource['service.name']).toBe('order-service');
+});
 
 test('the RabbitMQ fault is refused on Kafka by the control channel (npm run chaos) and the console', async () => {
   const running = runningDemo();
