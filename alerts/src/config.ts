@@ -167,6 +167,17 @@ export interface Thresholds {
   readonly failoverWindow: Duration;
   /** How long a saga may stay stuck (no step past the orchestrator's threshold) before it alerts. */
   readonly sagaStuckFor: Duration;
+  /** Age of the oldest record a Kafka consumer group has not consumed past which it is behind. */
+  readonly kafkaLagSeconds: number;
+  readonly kafkaLagFor: Duration;
+  /** Window over which a group's lag must grow with no offset committed for it to be stalled. */
+  readonly kafkaStalledWindow: Duration;
+  readonly kafkaStalledFor: Duration;
+  readonly kafkaNoMembersFor: Duration;
+  readonly kafkaRebalanceWindow: Duration;
+  /** Rebalances one consumer may take part in within the window before it is a storm. */
+  readonly kafkaRebalances: number;
+  readonly kafkaRebalanceStormFor: Duration;
 }
 
 /** How long Alertmanager waits before a first notification, between updates, and before repeating. */
@@ -269,6 +280,15 @@ export const defaultConfig: AlertsConfig = {
     replicaDownFor: '1m',
     failoverWindow: '30m',
     sagaStuckFor: '5m',
+    // Behind when records wait 2 minutes; stalled after 10 minutes of growth without a commit.
+    kafkaLagSeconds: 120,
+    kafkaLagFor: '5m',
+    kafkaStalledWindow: '10m',
+    kafkaStalledFor: '5m',
+    kafkaNoMembersFor: '5m',
+    kafkaRebalanceWindow: '15m',
+    kafkaRebalances: 5,
+    kafkaRebalanceStormFor: '5m',
   },
   slos: [
     {

@@ -73,6 +73,17 @@ describe('rules generated from the one config point', () => {
     );
   });
 
+  it('take the Kafka thresholds and windows from the config point', () => {
+    const tuned = rules({
+      ...defaultConfig,
+      thresholds: { ...defaultConfig.thresholds, kafkaLagSeconds: 300, kafkaStalledWindow: '20m' },
+    });
+    const byName = (name: string) => tuned.find((rule) => rule.alert === name);
+    expect(byName('KafkaConsumerGroupLagHigh')?.expr).toMatch(/> 300$/);
+    expect(byName('KafkaConsumerGroupStalled')?.expr).toContain('[20m]');
+    expect(byName('KafkaConsumerGroupStalled')?.expr).not.toContain('[10m]');
+  });
+
   it('record and alert on each SLO apart', () => {
     const all = rules(mine);
     const groups = [...new Set(all.filter((r) => r.group.startsWith('faultline-slo-')).map((r) => r.group))];

@@ -102,8 +102,8 @@ test('after the demo went through its faults, every panel has data and the fault
         rateInterval: '1m',
         range: RANGE,
       });
-      // The demo's order flow runs on RabbitMQ: the Kafka consumer-group panels and their
-      // `$group` variable have nothing to show until it runs on Kafka (`--bus kafka`).
+      // This demo's order flow runs on RabbitMQ: the Kafka consumer-group panels and their
+      // `$group` variable are verified against the demo on Kafka, in demo-kafka.test.ts.
       const onKafka = (line: string) =>
         line.includes(`${queues} / "Kafka `) || line.includes(`${queues} / $group:`);
       failures = [

@@ -1,10 +1,11 @@
 /**
  * The console's chaos control over the running demo: the same targets as the demo's control
- * channel (`npm run chaos`): the provider simulator's admin API, the demo's cuttable Redis and
- * RabbitMQ proxies, and its supervised processes. Unlike the command line, each fault can be
- * cleared on its own.
+ * channel (`npm run chaos`): the provider simulator's admin API, the demo's cuttable Redis
+ * proxy, the bus's faults (`busChaos.ts`), and its supervised processes. Unlike the command
+ * line, each fault can be cleared on its own.
  */
-import type { ControlTargets } from '../demo/controlServer.ts';
+import { isBusFault } from '../demo/busChaos.ts';
+import { busChaosOf, type ControlTargets } from '../demo/controlServer.ts';
 import type { ChaosControl, Fault } from './faults.ts';
 
 /** Added latency of `provider-slow`, as `npm run chaos -- provider-slow` adds by default. */
@@ -52,6 +53,7 @@ function isProviderFault(fault: Fault): fault is ProviderFault {
 
 /** A chaos control acting on `targets` (the object the demo gives its control channel). */
 export function demoChaos(targets: ControlTargets): ChaosControl {
+  const bus = busChaosOf(targets);
   const provider = async (route: string, init?: RequestInit): Promise<ProviderFaults> => {
     const url = `${targets.providerUrl}/admin/faults${route}`;
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(2000) }).catch(
@@ -85,24 +87,24 @@ export function demoChaos(targets: ControlTargets): ChaosControl {
           .filter((p) => !p.running)
           .map((p): Fault => ({ kind: 'kill', service: p.spec.name })),
         ...(targets.redisProxy.isDown ? [{ kind: 'redis-down' } as const] : []),
-        ...(targets.amqpProxy.isDown ? [{ kind: 'broker-down' } as const] : []),
+        ...bus.active(),
       ];
     },
     async inject(fault) {
       if (isProviderFault(fault)) await setProvider(providerUpdate(fault, true));
       else if (fault.kind === 'kill') await instance(fault.service).kill();
-      else if (fault.kind === 'redis-down') targets.redisProxy.cut();
-      else targets.amqpProxy.cut();
+      else if (isBusFault(fault)) await bus.inject(fault);
+      else targets.redisProxy.cut();
     },
     async clear(fault) {
       if (isProviderFault(fault)) await setProvider(providerUpdate(fault, false));
       else if (fault.kind === 'kill') instance(fault.service).start();
-      else if (fault.kind === 'redis-down') targets.redisProxy.restore();
-      else targets.amqpProxy.restore();
+      else if (isBusFault(fault)) await bus.clear(fault);
+      else targets.redisProxy.restore();
     },
     async reset() {
       targets.redisProxy.restore();
-      targets.amqpProxy.restore();
+      await bus.reset();
       const stopped = targets.processes.filter((p) => !p.running);
       for (const p of stopped) p.start();
       // A provider that was just restarted starts healthy, and does not answer yet.

@@ -12,7 +12,9 @@ export type Fault =
   | { readonly kind: 'provider-timeouts' }
   | { readonly kind: 'kill'; readonly service: string }
   | { readonly kind: 'redis-down' }
-  | { readonly kind: 'broker-down' };
+  | { readonly kind: 'broker-down' }
+  | { readonly kind: 'consumer-stall' }
+  | { readonly kind: 'broker-kill' };
 
 /** The kinds of fault, in the order the page lists them. */
 export type FaultKind = Fault['kind'];
@@ -70,6 +72,20 @@ export const faultCatalogue: readonly FaultDescription[] = [
     title: 'RabbitMQ down',
     effect: 'Orders are accepted into the outbox and published once the broker is back.',
     command: 'npm run chaos -- broker-down',
+  },
+  {
+    kind: 'consumer-stall',
+    title: 'Kafka consumers stall',
+    effect:
+      'Payment consumers stop fetching but stay in their group: consumer-group lag grows, nothing is committed (Kafka bus only).',
+    command: 'npm run chaos -- consumer-stall',
+  },
+  {
+    kind: 'broker-kill',
+    title: 'Kafka broker killed',
+    effect:
+      'The broker is SIGKILLed: orders wait in the outbox and are relayed, none lost, once it is restarted (Kafka bus only).',
+    command: 'npm run chaos -- broker-kill',
   },
 ];
 

@@ -2,12 +2,15 @@
  * The demo's control channel for `npm run chaos`: a small HTTP API on 127.0.0.1 that injects
  * and clears faults. Provider faults are forwarded to the simulator's admin API; `redis-down`
  * and `broker-down` cut the demo's own TCP proxies (never the machine's shared servers);
- * `kill` SIGKILLs one instance; `db-failover` SIGKILLs the replicated database's primary
- * (replicatedDatabase.ts); `redis-master-down` SIGKILLs the Redis master under Sentinel
- * (redisSentinelDemo.ts); `reset` clears everything and restarts what was killed.
+ * `kill` SIGKILLs one instance; `consumer-stall` and `broker-kill` act on the Kafka bus
+ * (`busChaos.ts`; refused, 409, on RabbitMQ, as `broker-down` is on Kafka); `db-failover`
+ * SIGKILLs the replicated database's primary (replicatedDatabase.ts); `redis-master-down`
+ * SIGKILLs the Redis master under Sentinel (redisSentinelDemo.ts); `reset` clears everything
+ * and restarts what was killed.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
 import type { CuttableLink, TcpProxy } from '../shared/tcpProxy.ts';
+import { FaultNotOnThisBus, rabbitBusChaos, type BusChaos, type BusFault } from './busChaos.ts';
 import type { ManagedProcess } from './managedProcess.ts';
 import type { DemoRedis } from './redisSentinelDemo.ts';
 import type { DemoDatabase } from './replicatedDatabase.ts';
@@ -22,6 +25,22 @@ export interface ControlTargets {
   database?: Pick<DemoDatabase, 'status' | 'killPrimary'>;
   /** The Redis Sentinel group, when the demo runs one (`redis-master-down`). */
   redis?: Pick<DemoRedis, 'status' | 'killMaster'>;
+  /** The bus's faults (default: RabbitMQ's, through `amqpProxy`). */
+  bus?: BusChaos;
+}
+
+/** The bus faults of `targets`: the ones given, else RabbitMQ's through its proxy. */
+export function busChaosOf(targets: ControlTargets): BusChaos {
+  return targets.bus ?? rabbitBusChaos(targets.amqpProxy);
+}
+
+async function injectBusFault(bus: BusChaos, fault: BusFault, res: Response): Promise<void> {
+  try {
+    await bus.inject(fault);
+    res.json({ [fault.kind]: 'on' });
+  } catch (error) {
+    res.status(error instanceof FaultNotOnThisBus ? 409 : 500).json({ error: (error as Error).message });
+  }
 }
 
 async function providerFaults(
@@ -47,6 +66,7 @@ export function pickInstance(processes: readonly ManagedProcess[], name: string)
 
 /** Builds the control app. */
 export function createControlApp(targets: ControlTargets): Express {
+  const bus = busChaosOf(targets);
   const app = express();
   app.use(express.json());
 
@@ -57,7 +77,7 @@ export function createControlApp(targets: ControlTargets): Express {
     res.json({
       provider: faults,
       redis: targets.redisProxy.isDown ? 'down' : 'up',
-      broker: targets.amqpProxy.isDown ? 'down' : 'up',
+      bus: { kind: bus.bus, faults: bus.active().map((fault) => fault.kind) },
       database: targets.database?.status() ?? 'not replicated (DATABASE_URL)',
       sentinel: (await targets.redis?.status()) ?? 'no Sentinel (REDIS_URL)',
       processes: Object.fromEntries(
@@ -84,10 +104,22 @@ export function createControlApp(targets: ControlTargets): Express {
     targets.redisProxy.cut();
     res.json({ redis: 'down' });
   });
-  app.post('/broker-down', (_req, res) => {
-    targets.amqpProxy.cut();
-    res.json({ broker: 'down' });
+  for (const kind of ['broker-down', 'consumer-stall', 'broker-kill'] as const)
+    app.post(`/${kind}`, (_req, res) => injectBusFault(bus, { kind }, res));
+  addReplicationFaults(app, targets);
+  app.post('/reset', async (_req, res) => {
+    targets.redisProxy.restore();
+    await bus.reset();
+    const restarted = targets.processes.filter((p) => !p.running).map((p) => p.spec.name);
+    for (const p of targets.processes) p.start();
+    const provider = await providerFaults(targets.providerUrl, undefined).catch(() => 'provider unreachable');
+    res.json({ provider, redis: 'up', bus: bus.bus, broker: 'up', restarted });
   });
+  return app;
+}
+
+/** `db-failover` and `redis-master-down`: refused (409) when the demo runs on servers of the machine. */
+function addReplicationFaults(app: Express, targets: ControlTargets): void {
   app.post('/db-failover', (_req, res) => {
     const { database } = targets;
     if (!database) {
@@ -114,13 +146,4 @@ export function createControlApp(targets: ControlTargets): Express {
       res.status(409).json({ error: (error as Error).message });
     }
   });
-  app.post('/reset', async (_req, res) => {
-    targets.redisProxy.restore();
-    targets.amqpProxy.restore();
-    const restarted = targets.processes.filter((p) => !p.running).map((p) => p.spec.name);
-    for (const p of targets.processes) p.start();
-    const provider = await providerFaults(targets.providerUrl, undefined).catch(() => 'provider unreachable');
-    res.json({ provider, redis: 'up', broker: 'up', restarted });
-  });
-  return app;
 }

@@ -109,7 +109,8 @@ export interface ObservabilityInput {
   state: string;
   ports: DemoPorts;
   metricsTargets: string[];
-  amqpUrl: string;
+  /** The RabbitMQ the order flow runs on, whose Prometheus plugin is scraped (none on Kafka). */
+  amqpUrl?: string;
   /** Debian's Prometheus and Alertmanager, or the pinned builds. */
   build: PrometheusBuild;
   /** `host:port` of the OpenTelemetry Collector's own metrics, when it runs. */
@@ -130,8 +131,8 @@ export interface ObservabilityInput {
 /** Starts Prometheus, Alertmanager and the sink; registers their stoppers; adds their URLs. */
 export async function startObservability(input: ObservabilityInput): Promise<void> {
   const { root, state, ports, print, stoppers, urls, baseEnv } = input;
-  const brokerHost = new URL(input.amqpUrl).hostname;
-  const rabbit = await ensureRabbitmqPrometheus(brokerHost, print);
+  const brokerHost = input.amqpUrl ? new URL(input.amqpUrl).hostname : undefined;
+  const rabbit = brokerHost !== undefined && (await ensureRabbitmqPrometheus(brokerHost, print));
   const config = linkedAlertsConfig(input);
   const ruleFiles: string[] = [];
   for (const file of renderRuleFiles(config)) {

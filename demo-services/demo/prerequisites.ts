@@ -54,7 +54,8 @@ function hostPort(url: string, fallbackPort: number): { host: string; port: numb
 export interface PrerequisiteInput {
   databaseUrl: string;
   redisUrl: string;
-  amqpUrl: string;
+  /** RabbitMQ, when the order flow runs on it (on Kafka the demo starts its own broker). */
+  amqpUrl?: string;
   binaries: Array<keyof typeof BINARIES>;
   ports: number[];
 }
@@ -74,7 +75,7 @@ export async function checkPrerequisites(input: PrerequisiteInput): Promise<void
   }
   if (missing.length > 0)
     problems.push(`missing ${missing.join(', ')}: sudo apt-get install -y ${missing.join(' ')}`);
-  const stores: Array<[string, string, number, string]> = [
+  const stores: Array<[string, string | undefined, number, string]> = [
     [
       'PostgreSQL',
       input.databaseUrl,
@@ -90,6 +91,7 @@ export async function checkPrerequisites(input: PrerequisiteInput): Promise<void
     ],
   ];
   for (const [name, url, port, how] of stores) {
+    if (url === undefined) continue;
     const target = hostPort(url, port);
     if (!(await canConnect(target.host, target.port)))
       problems.push(`${name} is not reachable at ${target.host}:${target.port}: start ${how}`);

@@ -12,7 +12,8 @@ import { listen, type RunningServer } from '../shared/httpServer.ts';
 import { startTcpProxy, type CuttableLink, type TcpProxy } from '../shared/tcpProxy.ts';
 import { demoChaos } from '../console/demoChaos.ts';
 import { startConsole } from '../console/server.ts';
-import { createControlApp } from './controlServer.ts';
+import { createControlApp, type ControlTargets } from './controlServer.ts';
+import { startDemoBus, type DemoBus, type RunningDemoBus } from './demoBus.ts';
 import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
 import { startDemoRedis, type DemoRedis } from './redisSentinelDemo.ts';
@@ -31,6 +32,8 @@ export interface DemoOptions {
   databaseUrl?: string;
   redisUrl?: string;
   amqpUrl?: string;
+  /** The order flow's event bus (default RabbitMQ); on Kafka the demo starts its own broker. */
+  bus?: DemoBus;
   ports?: Partial<DemoPorts>;
   /** Start Prometheus, Alertmanager and the PagerDuty sink (default true). */
   observability?: boolean;
@@ -86,6 +89,10 @@ export interface RunningDemo {
   /** The demo's cuttable path to Redis (under Sentinel: to every node at once). */
   readonly redisProxy: CuttableLink;
   readonly amqpProxy: TcpProxy;
+  /** The bus the order flow runs on (on Kafka, with the demo's broker). */
+  readonly bus: RunningDemoBus;
+  /** What the control channel and the console's chaos act on (`demoChaos(chaosTargets)`). */
+  readonly chaosTargets: ControlTargets;
   readonly pool: pg.Pool;
   /** Each service instance's metrics endpoint (`http://127.0.0.1:<port>/metrics`), by instance name. */
   readonly metricsUrls: Readonly<Record<string, string>>;
@@ -137,10 +144,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     ports.control,
     ...(options.console ? [ports.console] : []),
   ];
+  const busKind = options.bus?.kind ?? 'rabbitmq';
   await checkPrerequisites({
     databaseUrl,
     redisUrl,
-    amqpUrl,
+    ...(busKind === 'rabbitmq' ? { amqpUrl } : {}),
     binaries: [
       'haproxy',
       ...(observability && (options.prometheusBuild ?? 'debian') === 'debian'
@@ -173,6 +181,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       ? await startTracePipeline({ logs: path.join(state, 'logs'), state, ports, print, stoppers })
       : {};
     const otlpEndpoint = options.otlpEndpoint ?? pipeline.otlpEndpoint;
+    const bus = await startDemoBus(options.bus ?? { kind: 'rabbitmq' }, {
+      amqpUrl: throughProxy(amqpUrl, amqpProxy.port),
+      amqpProxy,
+      ...(options.namePrefix ? { namePrefix: options.namePrefix } : {}),
+      state,
+      print,
+      stoppers,
+    });
 
     const processes: ManagedProcess[] = [];
     let metricsPort = ports.metricsBase;
@@ -188,10 +204,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     const backendEnv = {
       DATABASE_URL: database?.url ?? databaseUrl,
       ...redisEnv,
-      AMQP_URL: throughProxy(amqpUrl, amqpProxy.port),
-      ...(options.namePrefix
-        ? { AMQP_NAME_PREFIX: options.namePrefix, REDIS_KEY_PREFIX: `${options.namePrefix}faultline:` }
-        : {}),
+      ...bus.serviceEnv,
+      ...(options.namePrefix ? { REDIS_KEY_PREFIX: `${options.namePrefix}faultline:` } : {}),
     };
     const service = (name: string, script: string, env: Record<string, string>) => {
       const port = metricsPort++;
@@ -270,6 +284,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       'payment-provider admin': `${providerUrl}/admin/faults`,
       control: `http://127.0.0.1:${ports.control}/status`,
       logs: path.join(state, 'logs'),
+      ...bus.urls,
       ...(pipeline.jaegerUrl ? { 'jaeger (query API)': `${pipeline.jaegerUrl}/api/services` } : {}),
       ...(pipeline.elasticsearchUrl
         ? { 'elasticsearch (logs)': `${pipeline.elasticsearchUrl}/logs-faultline-default/_search` }
@@ -313,7 +328,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         state,
         ports,
         metricsTargets,
-        amqpUrl,
+        // On Kafka, the machine's RabbitMQ (other demos' queues) is none of this demo's business.
+        ...(bus.kind === 'rabbitmq' ? { amqpUrl } : {}),
         build: options.prometheusBuild ?? 'debian',
         ...(pipeline.collectorMetricsTarget ? { collectorTarget: pipeline.collectorMetricsTarget } : {}),
         ...(options.console ? { consoleUrl: `http://127.0.0.1:${ports.console}` } : {}),
@@ -324,18 +340,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         baseEnv,
       });
 
-    const control: RunningServer = await listen(
-      createControlApp({
-        providerUrl,
-        redisProxy,
-        amqpProxy,
-        processes,
-        ...(database ? { database } : {}),
-        ...(redis ? { redis } : {}),
-      }),
-      ports.control,
-      '127.0.0.1',
-    );
+    const chaosTargets: ControlTargets = {
+      providerUrl,
+      redisProxy,
+      amqpProxy,
+      processes,
+      bus: bus.chaos(ports.paymentServices.map((port) => `http://127.0.0.1:${port}`)),
+      ...(database ? { database } : {}),
+      ...(redis ? { redis } : {}),
+    };
+    const control: RunningServer = await listen(createControlApp(chaosTargets), ports.control, '127.0.0.1');
     stoppers.push(() => control.close());
     const controlFile = path.join(state, 'control.json');
     await writeFile(controlFile, JSON.stringify({ url: `http://127.0.0.1:${control.port}` }));
@@ -356,7 +370,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           ...(pipeline.elasticsearchUrl ? { elasticsearchUrl: pipeline.elasticsearchUrl } : {}),
           demoMode: true,
         },
-        chaos: demoChaos({ providerUrl, redisProxy, amqpProxy, processes }),
+        chaos: demoChaos(chaosTargets),
         dir: path.join(root, 'demo-services', 'console'),
       });
       stoppers.push(() => consoleServer.close());
@@ -370,6 +384,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       processes,
       redisProxy,
       amqpProxy,
+      bus,
+      chaosTargets,
       pool,
       metricsUrls,
       ...(database ? { database } : {}),

@@ -1,16 +1,16 @@
 /**
- * The outbox relay: publishes unsent outbox rows to RabbitMQ on a confirm channel and marks
- * them sent only after the broker confirmed them, in the transaction that locked them. If the
- * broker or the relay dies in between, the rows stay unsent and are published again later:
- * a message may be duplicated (payment is idempotent), never lost. `FOR UPDATE SKIP LOCKED`
- * lets several relays share the table.
+ * The outbox relay on RabbitMQ: publishes unsent outbox rows on a confirm channel and marks
+ * them sent only after the broker confirmed them, in the transaction that locked them
+ * (`outboxBatch.ts`). If the broker or the relay dies in between, the rows stay unsent and are
+ * published again later: a message may be duplicated (payment is idempotent), never lost.
  */
-import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type { ConfirmChannel } from 'amqplib';
 import type pg from 'pg';
 import { AmqpSession } from '../shared/amqpSession.ts';
 import type { Logger } from '../shared/logger.ts';
 import { openTopologyChannel, type Topology } from '../shared/topology.ts';
+import { OutboxPoller, relayOutboxBatch, rowContext, type OutboxRow } from './outboxBatch.ts';
 
 /** Options of an {@link OutboxRelay}. */
 export interface OutboxRelayOptions {
@@ -22,22 +22,12 @@ export interface OutboxRelayOptions {
   log: Logger;
 }
 
-interface OutboxRow {
-  id: string;
-  topic: string;
-  message_key: string;
-  payload: unknown;
-  headers: Record<string, string>;
-}
-
 /** See the module comment. */
 export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
   readonly #session: AmqpSession;
+  readonly #poller: OutboxPoller;
   #channel: ConfirmChannel | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #stopped = false;
 
   constructor(options: OutboxRelayOptions) {
     this.#options = options;
@@ -51,6 +41,7 @@ export class OutboxRelay {
         this.#channel = channel;
       },
     });
+    this.#poller = new OutboxPoller(() => this.relayOnce(), options.pollMs);
   }
 
   /** Whether the relay can publish right now. */
@@ -61,14 +52,12 @@ export class OutboxRelay {
   /** Starts connecting and polling. */
   start(): void {
     this.#session.start();
-    this.#schedule(0);
+    this.#poller.start();
   }
 
   /** Stops polling, waits for the batch in flight, and disconnects. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+    await this.#poller.stop();
     await this.#session.close();
   }
 
@@ -76,38 +65,20 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     const channel = this.#channel;
     if (!channel) return 0;
-    const client = await this.#options.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
-        'SELECT id, topic, message_key, payload, headers FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
-        [this.#options.batchSize ?? 100],
-      );
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      for (const row of rows) this.#publish(channel, row);
-      await channel.waitForConfirms();
-      await client.query('UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])', [
-        rows.map((row) => row.id),
-      ]);
-      await client.query('COMMIT');
-      return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      this.#options.log.warn('outbox relay batch failed; rows stay unsent', {
-        error: (error as Error).message,
-      });
-      return 0;
-    } finally {
-      client.release();
-    }
+    const { pool, batchSize, log } = this.#options;
+    return relayOutboxBatch(
+      pool,
+      batchSize ?? 100,
+      async (rows) => {
+        for (const row of rows) this.#publish(channel, row);
+        await channel.waitForConfirms();
+      },
+      log,
+    );
   }
 
   #publish(channel: ConfirmChannel, row: OutboxRow): void {
-    const parent = propagation.extract(ROOT_CONTEXT, row.headers);
-    context.with(parent, () => {
+    context.with(rowContext(row), () => {
       channel.publish(this.#options.topology.exchange, row.topic, Buffer.from(JSON.stringify(row.payload)), {
         persistent: true,
         contentType: 'application/json',
@@ -115,15 +86,5 @@ export class OutboxRelay {
         timestamp: Math.floor(Date.now() / 1000),
       });
     });
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.relayOnce().then(
-        (sent) => this.#schedule(sent > 0 ? 0 : this.#options.pollMs),
-        () => this.#schedule(this.#options.pollMs),
-      );
-    }, delayMs);
   }
 }

@@ -7,15 +7,14 @@ import { createPool, ensureDatabase } from '../shared/db.ts';
 import { listen } from '../shared/httpServer.ts';
 import type { Logger } from '../shared/logger.ts';
 import { runMigrations } from '../shared/migrations.ts';
-import { topology } from '../shared/topology.ts';
 import { createOrderApp } from './app.ts';
+import { startBusRelay, type BusRelay } from './busRelay.ts';
 import { OrderCache } from './orderCache.ts';
-import { OutboxRelay } from './outboxRelay.ts';
 
 /** A running order service. */
 export interface RunningOrderService {
   readonly port: number;
-  readonly relay: OutboxRelay;
+  readonly relay: BusRelay;
   close(): Promise<void>;
 }
 
@@ -28,25 +27,17 @@ export async function startOrderService(
   const pool = createPool(config.databaseUrl);
   const applied = await runMigrations(pool);
   if (applied.length > 0) log.info('migrations applied', { applied });
-  const names = topology(config.amqpNamePrefix);
   const cache = new OrderCache({
     target: config.redis,
     keyPrefix: config.redisKeyPrefix,
     ttlSeconds: config.cacheTtlSeconds,
     log,
   });
-  const relay = new OutboxRelay({
-    pool,
-    amqpUrl: config.amqpUrl,
-    topology: names,
-    pollMs: config.outboxPollMs,
-    log,
-  });
-  relay.start();
+  const relay = await startBusRelay(config.bus, { pool, pollMs: config.outboxPollMs, log });
   const app = createOrderApp({
     pool,
     cache,
-    topic: names.routingKey,
+    topic: relay.topic,
     log,
     relayConnected: () => relay.connected,
   });

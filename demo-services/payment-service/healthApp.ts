@@ -1,6 +1,7 @@
 /**
  * The payment-service's small HTTP surface: liveness, readiness (attached to the queue) and
- * its state (breaker) for the demo and the tests.
+ * its state (breaker) for the demo and the tests, and on Kafka the `consumer-stall` switch the
+ * demo's chaos uses (`PUT /admin/stall {"stalled": true|false}`; 404 on RabbitMQ).
  */
 import express, { type Express } from 'express';
 
@@ -8,6 +9,8 @@ import express, { type Express } from 'express';
 export interface PaymentHealthDeps {
   consumerConnected: () => boolean;
   breakerState: () => string;
+  /** Pauses or resumes consuming while staying in the group (Kafka only). */
+  setStalled?: (stalled: boolean) => void;
 }
 
 /** Builds the express app. */
@@ -28,5 +31,22 @@ export function createPaymentHealthApp(deps: PaymentHealthDeps): Express {
       breaker: deps.breakerState(),
     });
   });
+  const { setStalled } = deps;
+  if (setStalled) {
+    app.put('/admin/stall', express.json(), (req, res) => {
+      const stalled = (req.body as { stalled?: unknown } | undefined)?.stalled;
+      if (typeof stalled !== 'boolean') {
+        res.status(400).json({ error: 'invalid_body', field: 'stalled', message: 'true or false' });
+        return;
+      }
+      try {
+        setStalled(stalled);
+        res.json({ stalled });
+      } catch (error) {
+        // kafkajs refuses to pause a consumer that has not started running yet.
+        res.status(409).json({ error: 'not_consuming', message: (error as Error).message });
+      }
+    });
+  }
   return app;
 }

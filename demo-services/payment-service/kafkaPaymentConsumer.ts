@@ -12,23 +12,14 @@
  *   offset is committed. A PostgreSQL failure throws, so kafkajs delivers the record again.
  */
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import { z } from 'zod';
 import type { OrderSaga } from '../saga/orderSaga.ts';
 import { deadLettersCounter } from '../shared/demoMetrics.ts';
-import type { KafkaTopics } from '../shared/kafkaTopics.ts';
+import { PAYMENT_GROUP, type KafkaTopics } from '../shared/kafkaTopics.ts';
 import type { Logger } from '../shared/logger.ts';
-
-/** The consumer group of payment-service. */
-export const PAYMENT_GROUP = 'payment-service';
+import { parseOrderMessage } from './orderMessage.ts';
 
 /** Header on a dead-lettered record saying why. */
 export const DEAD_LETTER_REASON_HEADER = 'x-dead-letter-reason';
-
-const messageSchema = z.object({
-  orderId: z.string().uuid(),
-  amountCents: z.number().int().nonnegative(),
-  paymentToken: z.string().min(1),
-});
 
 /** Options of a {@link KafkaPaymentConsumer}. */
 export interface KafkaPaymentConsumerOptions {
@@ -50,6 +41,8 @@ export class KafkaPaymentConsumer {
   readonly #consumer: Consumer;
   readonly #deadLetters: Producer;
   #stopped = false;
+  #joined = false;
+  #stalled = false;
 
   constructor(options: KafkaPaymentConsumerOptions) {
     this.#options = options;
@@ -66,6 +59,30 @@ export class KafkaPaymentConsumer {
       retry: { restartOnFailure: async () => !this.#stopped },
     });
     this.#deadLetters = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const { GROUP_JOIN, CRASH, STOP } = this.#consumer.events;
+    this.#consumer.on(GROUP_JOIN, () => (this.#joined = true));
+    for (const left of [CRASH, STOP]) this.#consumer.on(left, () => (this.#joined = false));
+  }
+
+  /** Whether this member has joined the group and not crashed or stopped since (readiness). */
+  get connected(): boolean {
+    return this.#joined;
+  }
+
+  /** Whether fetching is paused by {@link setStalled}. */
+  get stalled(): boolean {
+    return this.#stalled;
+  }
+
+  /**
+   * The `consumer-stall` fault: stops fetching (or resumes). The member stays in the group and
+   * keeps heartbeating, so its partitions are not handed over: lag grows, nothing is committed.
+   */
+  setStalled(stalled: boolean): void {
+    const topics = [{ topic: this.#options.topics.orders }];
+    if (stalled) this.#consumer.pause(topics);
+    else this.#consumer.resume(topics);
+    this.#stalled = stalled;
   }
 
   /** Connects, joins the group and starts consuming. */
@@ -100,10 +117,10 @@ export class KafkaPaymentConsumer {
   }
 
   async #process(payload: EachMessagePayload): Promise<void> {
-    const parsed = messageSchema.safeParse(parseJson(payload.message.value));
-    if (!parsed.success) return this.#deadLetter(payload, 'poison');
+    const parsed = parseOrderMessage(payload.message.value);
+    if (!parsed) return this.#deadLetter(payload, 'poison');
     for (let deliveries = 0; ;) {
-      const outcome = await this.#options.saga.run(parsed.data, deliveries);
+      const outcome = await this.#options.saga.run(parsed, deliveries);
       if (outcome.kind === 'finished') return;
       if (outcome.kind === 'dead-letter') return this.#deadLetter(payload, outcome.reason);
       deliveries = outcome.deliveries;
@@ -152,12 +169,4 @@ function isRebalance(error: unknown): boolean {
     REBALANCE_ERRORS.has(cause ?? '') ||
     (error as Error).name === 'KafkaJSRebalanceInProgress'
   );
-}
-
-function parseJson(content: Buffer | null): unknown {
-  try {
-    return content === null ? undefined : JSON.parse(content.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

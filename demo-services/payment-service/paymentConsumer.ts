@@ -5,21 +5,15 @@
  * instance after a restart, or to another), and the saga resumes from its stored state. Poison messages are rejected without requeue and dead-letter to `orders.dlx`.
  */
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { z } from 'zod';
 import { AmqpSession } from '../shared/amqpSession.ts';
 import { deadLettersCounter } from '../shared/demoMetrics.ts';
 import type { Logger } from '../shared/logger.ts';
 import { openTopologyChannel, type Topology } from '../shared/topology.ts';
 import type { OrderSaga } from '../saga/orderSaga.ts';
+import { parseOrderMessage } from './orderMessage.ts';
 
 /** Header counting delayed redeliveries of a message. */
 export const DELIVERIES_HEADER = 'x-payment-deliveries';
-
-const messageSchema = z.object({
-  orderId: z.string().uuid(),
-  amountCents: z.number().int().nonnegative(),
-  paymentToken: z.string().min(1),
-});
 
 /** Options of a {@link PaymentConsumer}. */
 export interface PaymentConsumerOptions {
@@ -74,9 +68,9 @@ export class PaymentConsumer {
   async #handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const deliveries = Number(message.properties.headers?.[DELIVERIES_HEADER] ?? 0);
     try {
-      const parsed = messageSchema.safeParse(parseJson(message.content));
-      if (!parsed.success) return this.#deadLetter(channel, message, 'poison');
-      const outcome = await this.#options.saga.run(parsed.data, deliveries);
+      const parsed = parseOrderMessage(message.content);
+      if (!parsed) return this.#deadLetter(channel, message, 'poison');
+      const outcome = await this.#options.saga.run(parsed, deliveries);
       switch (outcome.kind) {
         case 'finished':
           channel.ack(message);
@@ -121,14 +115,6 @@ export class PaymentConsumer {
     deadLettersCounter().inc({ reason });
     this.#options.log.warn('message dead-lettered', { reason, messageId: message.properties.messageId });
     channel.nack(message, false, false);
-  }
-}
-
-function parseJson(content: Buffer): unknown {
-  try {
-    return JSON.parse(content.toString('utf8'));
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,16 +1,14 @@
 /** Starts one payment-service instance: used by `main.ts` and, in-process, by the tests. */
-import { monitorQueues } from '@faultline/instrumentation';
 import type { PaymentServiceConfig } from '../shared/config.ts';
 import { createPool, ensureDatabase } from '../shared/db.ts';
 import { listen } from '../shared/httpServer.ts';
 import type { Logger } from '../shared/logger.ts';
 import { runMigrations } from '../shared/migrations.ts';
-import { topology } from '../shared/topology.ts';
 import { OrderSaga } from '../saga/orderSaga.ts';
 import { sampleStuckSagas } from '../saga/sagaMetrics.ts';
+import { startBusConsumer, type BusConsumer } from './busConsumer.ts';
 import { ChargePolicy } from './chargePolicy.ts';
 import { createPaymentHealthApp } from './healthApp.ts';
-import { PaymentConsumer } from './paymentConsumer.ts';
 import { ProviderClient } from './providerClient.ts';
 
 /** How often the stuck-saga gauge is sampled: the scrape interval's order of magnitude. */
@@ -20,7 +18,7 @@ const STUCK_SAMPLE_INTERVAL_MS = 5000;
 export interface RunningPaymentService {
   readonly port: number;
   readonly policy: ChargePolicy;
-  readonly consumer: PaymentConsumer;
+  readonly consumer: BusConsumer;
   close(): Promise<void>;
 }
 
@@ -38,30 +36,24 @@ export async function startPaymentService(
     resetTimeoutMs: config.breakerResetMs,
     callTimeoutMs: config.providerTimeoutMs + 500,
   });
-  const names = topology(config.amqpNamePrefix);
   const saga = new OrderSaga({ pool, policy, maxDeliveries: config.maxDeliveries, log });
-  const consumer = new PaymentConsumer({
-    amqpUrl: config.amqpUrl,
-    topology: names,
-    prefetch: config.prefetch,
+  const consumer = await startBusConsumer(config.bus, {
     saga,
+    prefetch: config.prefetch,
     redeliveryDelayMs: config.redeliveryDelayMs,
     log,
   });
-  consumer.start();
   const stopStuckSampler = sampleStuckSagas({
     pool,
     stuckAfterMs: config.sagaStuckAfterMs,
     intervalMs: STUCK_SAMPLE_INTERVAL_MS,
   });
-  // Depth and consumers of the work, retry and dead-letter queues, as the broker reports them.
-  const queues = monitorQueues({
-    url: config.amqpUrl,
-    queues: [names.queue, names.retryQueue, names.deadLetterQueue],
-    intervalMs: 5000,
-  });
   const server = await listen(
-    createPaymentHealthApp({ consumerConnected: () => consumer.connected, breakerState: () => policy.state }),
+    createPaymentHealthApp({
+      consumerConnected: () => consumer.connected,
+      breakerState: () => policy.state,
+      ...(consumer.setStalled ? { setStalled: consumer.setStalled } : {}),
+    }),
     config.port,
   );
   log.info('payment-service listening', { port: server.port });
@@ -73,7 +65,6 @@ export async function startPaymentService(
       await server.close();
       await consumer.stop();
       stopStuckSampler();
-      await queues.stop();
       policy.shutdown();
       await pool.end();
     },

@@ -4,11 +4,15 @@
  *
  *   provider-down | provider-slow [ms] | provider-errors <rate> | provider-timeouts
  *   kill <service or instance> | redis-down | redis-master-down | broker-down | db-failover | status | reset
+ *   consumer-stall | broker-kill (the demo on Kafka: `npm run demo -- --bus kafka`)
+ *
+ * A fault of the other bus (broker-down on Kafka, consumer-stall or broker-kill on RabbitMQ) is
+ * refused with a message saying which bus it needs.
  */
 import { readFile } from 'node:fs/promises';
 
 const USAGE =
-  'usage: npm run chaos -- provider-down | provider-slow [ms] | provider-errors <rate 0..1> | provider-timeouts | kill <gateway|gateway-2|order-service|payment-service|payment-provider|...> | redis-down | redis-master-down | broker-down | db-failover | status | reset';
+  'usage: npm run chaos -- provider-down | provider-slow [ms] | provider-errors <rate 0..1> | provider-timeouts | kill <gateway|gateway-2|order-service|payment-service|payment-provider|...> | redis-down | redis-master-down | broker-down | db-failover | status | reset\n  on the Kafka bus (npm run demo -- --bus kafka): consumer-stall | broker-kill';
 
 type Request = { method: 'GET' | 'POST'; path: string; body?: unknown };
 
@@ -39,6 +43,9 @@ function toRequest(args: string[]): Request {
       return { method: 'POST', path: '/redis-master-down' };
     case 'db-failover':
       return { method: 'POST', path: '/db-failover' };
+    case 'consumer-stall':
+    case 'broker-kill':
+      return { method: 'POST', path: `/${fault}` };
     case 'reset':
       return { method: 'POST', path: '/reset' };
     case 'status':
@@ -65,7 +72,10 @@ try {
       `The demo's control channel at ${control} does not answer: is \`npm run demo\` still running?`,
     );
   });
-  console.log(JSON.stringify(await response.json(), null, 2));
+  const body = (await response.json()) as { error?: unknown };
+  // A fault of the other bus is refused (409) in one line.
+  if (response.status === 409 && typeof body.error === 'string') console.error(body.error);
+  else console.log(JSON.stringify(body, null, 2));
   process.exit(response.ok ? 0 : 1);
 } catch (error) {
   console.error((error as Error).message);

@@ -1,8 +1,12 @@
 /**
  * `npm run demo`: starts the whole stack on this machine, prints where to look and live
  * progress, and stops everything on Ctrl-C. PostgreSQL, Redis and RabbitMQ default to
- * 127.0.0.1 and are overridable with DATABASE_URL, REDIS_URL and AMQP_URL.
+ * 127.0.0.1 and are overridable with DATABASE_URL, REDIS_URL and AMQP_URL. The order flow runs
+ * on RabbitMQ, or on a Kafka broker of the demo's own with `npm run demo -- --bus kafka` (or
+ * `FAULTLINE_BUS=kafka`).
  */
+import { busChaosOf } from '../demo/controlServer.ts';
+import { DemoBusError, parseDemoBus } from '../demo/demoBus.ts';
 import { startDemo } from '../demo/startDemo.ts';
 import { PrerequisiteError } from '../demo/prerequisites.ts';
 import { formatProgress, readProgress } from '../demo/progress.ts';
@@ -10,7 +14,9 @@ import { formatProgress, readProgress } from '../demo/progress.ts';
 const env = process.env;
 let demo;
 try {
+  const bus = parseDemoBus(process.argv.slice(2), env);
   demo = await startDemo({
+    bus,
     baseEnv: env,
     console: true,
     provision: true,
@@ -25,7 +31,9 @@ try {
   });
 } catch (error) {
   console.error(
-    error instanceof PrerequisiteError ? error.message : `Demo failed to start: ${(error as Error).message}`,
+    error instanceof PrerequisiteError || error instanceof DemoBusError
+      ? error.message
+      : `Demo failed to start: ${(error as Error).message}`,
   );
   process.exit(1);
 }
@@ -33,7 +41,7 @@ try {
 console.log('\nFaultline demo is running:');
 for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(24)} ${url}`);
 console.log(
-  '\nInject faults from another terminal: npm run chaos -- provider-down | provider-slow | provider-errors 0.5 | kill gateway | redis-down | redis-master-down | broker-down | db-failover | reset',
+  `\nInject faults from another terminal: npm run chaos -- provider-down | provider-slow | provider-errors 0.5 | kill gateway | redis-down | redis-master-down | db-failover | ${demo.bus.kind === 'kafka' ? 'consumer-stall | broker-kill' : 'broker-down'} | reset`,
 );
 console.log('Press Ctrl-C to stop.\n');
 
@@ -41,9 +49,12 @@ const running = demo;
 const timer = setInterval(async () => {
   const line = formatProgress(await readProgress(running.pool));
   const down = running.processes.filter((p) => !p.running).map((p) => p.spec.name);
-  const cut = [running.redisProxy.isDown ? 'redis' : '', running.amqpProxy.isDown ? 'broker' : ''].filter(
-    Boolean,
-  );
+  const cut = [
+    ...(running.redisProxy.isDown ? ['redis'] : []),
+    ...busChaosOf(running.chaosTargets)
+      .active()
+      .map((fault) => fault.kind),
+  ];
   const notes = [
     ...(down.length ? [`stopped: ${down.join(', ')}`] : []),
     ...(cut.length ? [`cut: ${cut.join(', ')}`] : []),

@@ -53,6 +53,14 @@ const common = {
   AMQP_NAME_PREFIX: z.string().default(''),
   /** Prefix of every Redis key, for the same reason. */
   REDIS_KEY_PREFIX: z.string().default('faultline:'),
+  /** The order flow's event bus: RabbitMQ (AMQP_URL) or Kafka (KAFKA_BROKERS). */
+  FAULTLINE_BUS: z.enum(['rabbitmq', 'kafka']).default('rabbitmq'),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'a comma-separated list of host:port')
+    .default('127.0.0.1:9092'),
+  /** Prefix of every Kafka topic name, as AMQP_NAME_PREFIX is for RabbitMQ. */
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
 };
 
@@ -113,12 +121,19 @@ export interface GatewayConfig {
   logLevel: string;
 }
 
+/**
+ * The event bus the order flow runs on (`FAULTLINE_BUS`), with what reaching it takes: the one
+ * setting order-service and payment-service branch on.
+ */
+export type BusConfig =
+  | { readonly kind: 'rabbitmq'; readonly url: string; readonly namePrefix: string }
+  | { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly topicPrefix: string };
+
 /** Connection settings shared by the services that talk to the stores and the broker. */
 export interface BackendConfig {
   databaseUrl: string;
   redisUrl: string;
-  amqpUrl: string;
-  amqpNamePrefix: string;
+  bus: BusConfig;
   redisKeyPrefix: string;
 }
 
@@ -172,8 +187,10 @@ function backend(raw: z.infer<z.ZodObject<typeof common>>): BackendConfig {
   return {
     databaseUrl: raw.DATABASE_URL,
     redisUrl: raw.REDIS_URL,
-    amqpUrl: raw.AMQP_URL,
-    amqpNamePrefix: raw.AMQP_NAME_PREFIX,
+    bus:
+      raw.FAULTLINE_BUS === 'kafka'
+        ? { kind: 'kafka', brokers: raw.KAFKA_BROKERS.split(','), topicPrefix: raw.KAFKA_TOPIC_PREFIX }
+        : { kind: 'rabbitmq', url: raw.AMQP_URL, namePrefix: raw.AMQP_NAME_PREFIX },
     redisKeyPrefix: raw.REDIS_KEY_PREFIX,
   };
 }

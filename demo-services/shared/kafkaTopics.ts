@@ -4,7 +4,11 @@
  * brokers with min.insync.replicas 2 (on a single broker, 1 and 1), so a record acknowledged to
  * an acks=all producer survives the loss of one broker.
  */
-import type { Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { BusConfig } from './config.ts';
+
+/** The consumer group of payment-service. */
+export const PAYMENT_GROUP = 'payment-service';
 
 /** Topic names of the order flow. */
 export interface KafkaTopics {
@@ -40,4 +44,33 @@ export async function ensureKafkaTopics(
       configEntries: [{ name: 'min.insync.replicas', value: minInsync }],
     })),
   });
+}
+
+/** The Kafka side of the bus setting (`FAULTLINE_BUS=kafka`). */
+export type KafkaBusConfig = Extract<BusConfig, { kind: 'kafka' }>;
+
+/**
+ * A kafkajs client of `bus` for `clientId`, with the order flow's topics created unless they
+ * exist (several services may start at once: creating is idempotent). Rejects when the
+ * brokers do not answer within kafkajs's retries.
+ */
+export async function openKafkaBus(
+  bus: KafkaBusConfig,
+  clientId: string,
+): Promise<{ kafka: Kafka; topics: KafkaTopics }> {
+  const kafka = new Kafka({
+    clientId,
+    brokers: [...bus.brokers],
+    logLevel: logLevel.ERROR,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
+  const topics = kafkaTopics(bus.topicPrefix);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureKafkaTopics(admin, topics, bus.brokers.length);
+  } finally {
+    await admin.disconnect();
+  }
+  return { kafka, topics };
 }

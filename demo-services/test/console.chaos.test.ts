@@ -122,6 +122,16 @@ it('resets every fault at once, restarting what was killed', async () => {
   expect(processes.every((p) => p.running)).toBe(true);
 });
 
+it.each(['consumer-stall', 'broker-kill'] as const)(
+  'refuses %s on the RabbitMQ bus, naming the bus it needs',
+  async (kind) => {
+    await expect(chaos.inject({ kind })).rejects.toThrow(
+      `${kind} needs the Kafka bus, and this demo runs on RabbitMQ: start it with \`npm run demo -- --bus kafka\``,
+    );
+    expect(await chaos.active()).toEqual([]);
+  },
+);
+
 it('reads the provider settings as the faults they are', () => {
   expect(providerFaultsOf({ down: false, latencyMs: 0, errorRate: 0, timeout: false })).toEqual([]);
   expect(providerFaultsOf({ down: true, latencyMs: 1500, errorRate: 0.25, timeout: true })).toEqual([

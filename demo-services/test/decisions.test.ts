@@ -1,6 +1,7 @@
 /** The demo's pure decisions, without I/O. */
 import { reconnectDelayMs } from '../shared/amqpSession.ts';
-import { ConfigError, paymentServiceConfig } from '../shared/config.ts';
+import { DemoBusError, parseDemoBus } from '../demo/demoBus.ts';
+import { ConfigError, orderServiceConfig, paymentServiceConfig } from '../shared/config.ts';
 import { requestHash, validateOrderRequest } from '../shared/orderRequest.ts';
 import { renderHaproxyConfig } from '../demo/haproxyConfig.ts';
 import { renderPrometheusConfig } from '../demo/prometheusConfig.ts';
@@ -121,5 +122,36 @@ test('Prometheus scrapes every service as faultline-services and RabbitMQ only w
 test('a wrong configuration value fails with one message naming the variable', () => {
   expect(() => paymentServiceConfig({ PREFETCH: 'many' })).toThrow(ConfigError);
   expect(() => paymentServiceConfig({ PREFETCH: 'many' })).toThrow(/PREFETCH/);
-  expect(paymentServiceConfig({}).amqpUrl).toBe('amqp://guest:guest@127.0.0.1:5672');
+  expect(paymentServiceConfig({}).bus).toEqual({
+    kind: 'rabbitmq',
+    url: 'amqp://guest:guest@127.0.0.1:5672',
+    namePrefix: '',
+  });
+});
+
+test('FAULTLINE_BUS=kafka puts the order flow on the brokers KAFKA_BROKERS lists', () => {
+  expect(
+    orderServiceConfig({
+      FAULTLINE_BUS: 'kafka',
+      KAFKA_BROKERS: '127.0.0.1:1,127.0.0.1:2',
+      KAFKA_TOPIC_PREFIX: 't.',
+    }).bus,
+  ).toEqual({ kind: 'kafka', brokers: ['127.0.0.1:1', '127.0.0.1:2'], topicPrefix: 't.' });
+  expect(() => paymentServiceConfig({ FAULTLINE_BUS: 'nats' })).toThrow(/FAULTLINE_BUS/);
+  expect(() => paymentServiceConfig({ FAULTLINE_BUS: 'kafka', KAFKA_BROKERS: 'localhost' })).toThrow(
+    /KAFKA_BROKERS: a comma-separated list of host:port/,
+  );
+});
+
+test('npm run demo takes its bus from --bus, else FAULTLINE_BUS, else RabbitMQ', () => {
+  expect(parseDemoBus([], {})).toEqual({ kind: 'rabbitmq' });
+  expect(parseDemoBus(['--bus', 'kafka'], {})).toEqual({ kind: 'kafka' });
+  expect(parseDemoBus(['--bus=kafka'], {})).toEqual({ kind: 'kafka' });
+  expect(parseDemoBus([], { FAULTLINE_BUS: 'kafka' })).toEqual({ kind: 'kafka' });
+  expect(parseDemoBus(['--bus', 'rabbitmq'], { FAULTLINE_BUS: 'kafka' })).toEqual({ kind: 'rabbitmq' });
+  expect(() => parseDemoBus(['--bus', 'nats'], {})).toThrow(new DemoBusError('--bus', 'nats').message);
+  expect(() => parseDemoBus(['--bus'], {})).toThrow(
+    '--bus: "" is not a bus; accepted: rabbitmq (default), kafka',
+  );
+  expect(() => parseDemoBus([], { FAULTLINE_BUS: 'Kafka' })).toThrow(/^FAULTLINE_BUS: "Kafka" is not a bus/);
 });

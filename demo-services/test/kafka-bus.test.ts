@@ -6,138 +6,36 @@
  * partition and the record is charged once by the member that takes over; poison records and
  * exhausted retries go to the dead-letter topic; and a broker restart loses no accepted order.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
-import type pg from 'pg';
-import { startKafka, type RunningKafka } from '../../backends/index.ts';
-import { KafkaOutboxRelay } from '../order-service/kafkaOutboxRelay.ts';
-import type { ChargeResult } from '../payment-service/chargePolicy.ts';
-import { DEAD_LETTER_REASON_HEADER, KafkaPaymentConsumer } from '../payment-service/kafkaPaymentConsumer.ts';
-import { OrderSaga } from '../saga/orderSaga.ts';
-import { createPool, dropDatabase, ensureDatabase } from '../shared/db.ts';
-import { ensureKafkaTopics, kafkaTopics } from '../shared/kafkaTopics.ts';
-import { createLogger } from '../shared/logger.ts';
-import { runMigrations } from '../shared/migrations.ts';
+import { randomUUID } from 'node:crypto';
+import { getMetricsRegistry } from '@faultline/instrumentation';
+import { DEAD_LETTER_REASON_HEADER } from '../payment-service/kafkaPaymentConsumer.ts';
+import { kafkaFlowSuite, Provider } from './support/kafkaFlowSuite.ts';
 import { waitFor } from './support/waitFor.ts';
 
-const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/faultline_kafka_${randomBytes(4).toString('hex')}`;
-const log = createLogger('kafka-bus-test', 'error');
+const flow = kafkaFlowSuite('kafka_bus');
 
-let dir: string;
-let broker: RunningKafka;
-let pool: pg.Pool;
-let kafka: Kafka;
-let admin: Admin;
-const stops: (() => Promise<void>)[] = [];
+const acceptOrder = (payload?: unknown) => flow().acceptOrder(payload);
+const relay: ReturnType<typeof flow>['relay'] = (topics) => flow().relay(topics);
+const consumer: ReturnType<typeof flow>['consumer'] = (...args) => flow().consumer(...args);
+const newTopics = () => flow().newTopics();
+const statusOf = (orderId: string) => flow().statusOf(orderId);
 
-/** The payment provider as the flow relies on it: one charge per idempotency key (the order id). */
-class Provider {
-  readonly charges = new Map<string, { chargeId: string; requests: number }>();
-  mode: 'up' | 'down' | 'hold' = 'up';
-  #release: (() => void) | undefined;
-
-  async charge(request: { orderId: string }): Promise<ChargeResult> {
-    const existing = this.charges.get(request.orderId) ?? { chargeId: `ch_${randomUUID()}`, requests: 0 };
-    existing.requests += 1;
-    this.charges.set(request.orderId, existing);
-    if (this.mode === 'down') return { kind: 'unavailable', error: new Error('provider down') };
-    if (this.mode === 'hold') await new Promise<void>((resolve) => (this.#release = resolve));
-    return { kind: 'charged', chargeId: existing.chargeId };
-  }
-
-  release(): void {
-    this.#release?.();
-  }
+/** `demo_dead_letters_total` by reason, as this process counts it. */
+async function deadLetterCounts(): Promise<Record<'poison' | 'retries_exhausted', number>> {
+  const metric = await getMetricsRegistry().registry.getSingleMetric('demo_dead_letters_total')?.get();
+  const count = (reason: string) =>
+    (metric?.values ?? []).filter((v) => v.labels.reason === reason).reduce((sum, v) => sum + v.value, 0);
+  return { poison: count('poison'), retries_exhausted: count('retries_exhausted') };
 }
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'faultline-kafka-bus-'));
-  broker = await startKafka({ dir });
-  await ensureDatabase(DATABASE_URL);
-  pool = createPool(DATABASE_URL);
-  await runMigrations(pool);
-  kafka = new Kafka({
-    clientId: 'kafka-bus-test',
-    brokers: [...broker.bootstrapServers],
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3_000 },
-  });
-  admin = kafka.admin();
-  await admin.connect();
-}, 180_000);
-
-// Each test's clients stop with it: a consumer left running through the next test's broker
-// restart would crash and restart itself in the background.
-afterEach(async () => {
-  for (const stop of stops.splice(0).reverse()) await stop();
-}, 60_000);
-
-afterAll(async () => {
-  await admin?.disconnect();
-  await pool?.end();
-  await dropDatabase(DATABASE_URL).catch(() => undefined);
-  await broker?.stop();
-  await rm(dir, { recursive: true, force: true });
-}, 90_000);
-
-let topicCount = 0;
-async function newTopics() {
-  topicCount += 1;
-  const topics = kafkaTopics(`t${topicCount}-${randomBytes(3).toString('hex')}.`);
-  await ensureKafkaTopics(admin, topics, 1, 1);
-  return topics;
-}
-
-/** Writes an order and its outbox row, as order-service does in one transaction. */
-async function acceptOrder(payload?: unknown): Promise<string> {
-  const orderId = randomUUID();
-  await pool.query(
-    `INSERT INTO orders (id, customer_id, items, amount_cents, payment_token) VALUES ($1, 'c1', '[]', 1200, 'tok_ok')`,
-    [orderId],
-  );
-  await pool.query(`INSERT INTO outbox (topic, message_key, payload) VALUES ('orders.created', $1, $2)`, [
-    orderId,
-    JSON.stringify(payload ?? { orderId, amountCents: 1200, paymentToken: 'tok_ok' }),
-  ]);
-  return orderId;
-}
-
-function relay(topics: { orders: string }): KafkaOutboxRelay {
-  const started = new KafkaOutboxRelay({ pool, kafka, topicOf: () => topics.orders, pollMs: 100, log });
-  stops.push(() => started.stop());
-  return started;
-}
-
-async function consumer(topics: ReturnType<typeof kafkaTopics>, provider: Provider, groupId: string) {
-  const started = new KafkaPaymentConsumer({
-    kafka,
-    topics,
-    groupId,
-    saga: new OrderSaga({ pool, policy: provider, maxDeliveries: 2, log }),
-    redeliveryDelayMs: 200,
-    sessionTimeoutMs: 6_000,
-    log,
-  });
-  stops.push(() => started.stop());
-  await started.start();
-  return started;
-}
-
-const statusOf = async (orderId: string) =>
-  (await pool.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [orderId])).rows[0]
-    ?.status;
 
 async function committed(groupId: string, topic: string): Promise<number> {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const [offsets] = await flow().admin.fetchOffsets({ groupId, topics: [topic] });
   return Number(offsets?.partitions[0]?.offset ?? -1);
 }
 
 async function deadLetters(topic: string, count: number): Promise<{ reason: string; value: string }[]> {
-  const reader = kafka.consumer({ groupId: `dlt-reader-${randomUUID()}` });
-  stops.push(() => reader.disconnect());
+  const reader = flow().kafka.consumer({ groupId: `dlt-reader-${randomUUID()}` });
+  flow().onCleanup(() => reader.disconnect());
   await reader.connect();
   await reader.subscribe({ topic, fromBeginning: true });
   const found: { reason: string; value: string }[] = [];
@@ -161,7 +59,7 @@ test('an accepted order is relayed, charged once, and its offset committed only 
   const group = `payments-${randomUUID()}`;
   const orderId = await acceptOrder();
   expect(await relay(topics).relayOnce()).toBe(1);
-  const { rows } = await pool.query('SELECT sent_at FROM outbox WHERE message_key = $1', [orderId]);
+  const { rows } = await flow().pool.query('SELECT sent_at FROM outbox WHERE message_key = $1', [orderId]);
   expect(rows[0].sent_at).not.toBeNull();
   provider.mode = 'hold';
   await consumer(topics, provider, group);
@@ -203,7 +101,7 @@ test('a member that stops heartbeating mid-charge loses its partition; the recor
   await stuck.stop();
   const charge = provider.charges.get(orderId);
   expect(charge?.requests).toBe(2);
-  const stored = await pool.query('SELECT charge_id FROM orders WHERE id = $1', [orderId]);
+  const stored = await flow().pool.query('SELECT charge_id FROM orders WHERE id = $1', [orderId]);
   expect(stored.rows[0].charge_id).toBe(charge?.chargeId);
   await waitFor(
     async () => ((await committed(group, topics.orders)) === 1 ? true : undefined),
@@ -215,6 +113,7 @@ test('poison records and exhausted retries go to the dead-letter topic; the part
   const topics = await newTopics();
   const provider = new Provider();
   const group = `payments-${randomUUID()}`;
+  const before = await deadLetterCounts();
   await acceptOrder({ not: 'an order' });
   const exhausted = await acceptOrder();
   await relay(topics).relayOnce();
@@ -228,6 +127,8 @@ test('poison records and exhausted retries go to the dead-letter topic; the part
   );
   expect(await statusOf(exhausted)).toBe('failed');
   expect(provider.charges.get(exhausted)?.requests).toBe(2);
+  const after = await deadLetterCounts();
+  expect([after.poison - before.poison, after.retries_exhausted - before.retries_exhausted]).toEqual([1, 1]);
 }, 60_000);
 
 test('a broker restart loses no accepted order: rows stay unsent while it is down', async () => {
@@ -237,11 +138,11 @@ test('a broker restart loses no accepted order: rows stay unsent while it is dow
   const before = await acceptOrder();
   const relayer = relay(topics);
   expect(await relayer.relayOnce()).toBe(1);
-  const [node] = broker.brokers;
+  const [node] = flow().broker.brokers;
   await node!.stop();
   const during = await acceptOrder();
   expect(await relayer.relayOnce()).toBe(0);
-  const unsent = await pool.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
+  const unsent = await flow().pool.query('SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL');
   expect(unsent.rows[0].n).toBeGreaterThanOrEqual(1);
   await node!.start();
   await waitFor(

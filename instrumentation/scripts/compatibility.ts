@@ -197,6 +197,12 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
     modules: 'CJS',
   },
   {
+    library: 'kafkajs',
+    proves: 'trace context in record headers (batches linked), counts, lag and rebalances against Kafka 4.3',
+    test: 'kafka.test.ts',
+    modules: 'CJS',
+  },
+  {
     library: 'nats',
     proves: 'trace context (core and JetStream), counts and lag',
     test: 'pubsub.test.ts',

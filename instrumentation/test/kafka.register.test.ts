@@ -11,20 +11,20 @@ import { NODE, REGISTER, ROOT } from './support/runApp.ts';
 const run = promisify(execFile);
 
 async function lazyFixture(...args: string[]) {
-  const { stdout } = await run(
-    NODE,
-    ['--import', REGISTER, join(__dirname, 'fixtures', 'kafka-lazy.cjs'), ...args],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        OTEL_SERVICE_NAME: 'fixture',
-        FAULTLINE_METRICS_ENABLED: 'false',
-        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
-      },
-      timeout: 30_000,
+  return runFixture('kafka-lazy.cjs', ...args);
+}
+
+async function runFixture(fixture: string, ...args: string[]) {
+  const { stdout } = await run(NODE, ['--import', REGISTER, join(__dirname, 'fixtures', fixture), ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      OTEL_SERVICE_NAME: 'fixture',
+      FAULTLINE_METRICS_ENABLED: 'false',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
     },
-  );
+    timeout: 30_000,
+  });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
     before: boolean;
     after: boolean;
@@ -38,4 +38,8 @@ test('an app that never requires kafkajs never loads the kafkajs instrumentation
 
 test('requiring kafkajs loads the instrumentation then and patches the client', async () => {
   expect(await lazyFixture('load')).toEqual({ before: false, after: true, patched: true });
+});
+
+test('an ES module that imports kafkajs gets it patched too', async () => {
+  expect(await runFixture('kafka-lazy.mjs')).toEqual({ patched: true });
 });

@@ -6,6 +6,7 @@
  */
 import { demoChaos } from '../../../demo-services/console/demoChaos.ts';
 import type { ChaosControl } from '../../../demo-services/console/faults.ts';
+import type { DemoBus } from '../../../demo-services/demo/demoBus.ts';
 import { isolatedDemo, removeIsolatedDemo } from '../../../demo-services/demo/isolation.ts';
 import { startDemo, type RunningDemo } from '../../../demo-services/demo/startDemo.ts';
 import { topology, type Topology } from '../../../demo-services/shared/topology.ts';
@@ -15,6 +16,8 @@ import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../../testing
 export interface DemoUnderTestOptions {
   /** Orders per second of the demo's load generator (default 8). */
   readonly loadRatePerSecond?: number;
+  /** The order flow's bus (default RabbitMQ). */
+  readonly bus?: DemoBus;
   /** Environment of the demo's processes (PATH...); tests and scripts pass `process.env`. */
   readonly baseEnv: NodeJS.ProcessEnv;
   /** Progress of the demo (default: none). */
@@ -59,15 +62,11 @@ export async function startDemoUnderTest(options: DemoUnderTestOptions): Promise
       prometheusBuild: 'pinned',
       load: true,
       loadRatePerSecond: options.loadRatePerSecond ?? 8,
+      ...(options.bus ? { bus: options.bus } : {}),
       baseEnv: options.baseEnv,
       print: options.print ?? (() => undefined),
     });
-    const chaos = demoChaos({
-      providerUrl: `http://127.0.0.1:${ports.paymentProvider}`,
-      redisProxy: demo.redisProxy,
-      amqpProxy: demo.amqpProxy,
-      processes: demo.processes,
-    });
+    const chaos = demoChaos(demo.chaosTargets);
     // Every node process the demo supervises serves metrics; HAProxy does not.
     const scrapedProcesses = demo.processes.length;
     return {

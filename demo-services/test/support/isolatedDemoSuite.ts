@@ -8,11 +8,15 @@ import { startDemo, type DemoOptions, type RunningDemo } from '../../demo/startD
 import { DEMO_START_TIMEOUT_MS } from '../../demo/waitUntil.ts';
 
 /**
- * Registers the file's `beforeAll`/`afterAll` for a demo labelled `label` (with `options` added,
- * e.g. a replicated database); the returned function gives the running demo inside a test, and
- * throws if it did not start.
+ * Registers the file's `beforeAll`/`afterAll` for a demo labelled `label` (with `options`, e.g.
+ * `{ bus: { kind: 'kafka' } }`, over the suite's; a function is called when the demo starts, after
+ * the file's earlier `beforeAll`s); the returned function gives the running demo inside a test,
+ * and throws if it did not start.
  */
-export function isolatedDemoSuite(label: string, options: Partial<DemoOptions> = {}): () => RunningDemo {
+export function isolatedDemoSuite(
+  label: string,
+  options: Partial<DemoOptions> | (() => Partial<DemoOptions>) = {},
+): () => RunningDemo {
   let isolation: IsolatedDemo | undefined;
   let demo: RunningDemo | undefined;
   beforeAll(async () => {
@@ -23,7 +27,7 @@ export function isolatedDemoSuite(label: string, options: Partial<DemoOptions> =
       load: false,
       baseEnv: process.env,
       print: () => undefined,
-      ...options,
+      ...(typeof options === 'function' ? options() : options),
     });
   }, DEMO_START_TIMEOUT_MS);
   afterAll(async () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { paymentServiceConfig, type BackendConfig } from '../../shared/config.ts';
+import { paymentServiceConfig, type BackendConfig, type BusConfig } from '../../shared/config.ts';
 import { createPool, dropDatabase } from '../../shared/db.ts';
 import { listen, type RunningServer } from '../../shared/httpServer.ts';
 import { createLogger } from '../../shared/logger.ts';
@@ -87,14 +87,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const log = createLogger(prefix, 'error');
   const [redisProxy, amqpProxy] = await Promise.all([startTcpProxy(REDIS), startTcpProxy(AMQP)]);
+  const bus: RabbitBus = {
+    kind: 'rabbitmq',
+    url: `amqp://guest:guest@127.0.0.1:${amqpProxy.port}`,
+    namePrefix: `${prefix}.`,
+  };
   const backend: BackendConfig = {
     databaseUrl: options.databaseUrl ?? `${PG_ROOT}/faultline_${prefix}`,
     redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
-    amqpUrl: `amqp://guest:guest@127.0.0.1:${amqpProxy.port}`,
-    amqpNamePrefix: `${prefix}.`,
+    bus,
     redisKeyPrefix: `${prefix}:`,
   };
-  const names = topology(backend.amqpNamePrefix);
+  const names = topology(bus.namePrefix);
   const providerState: ProviderState = { faults: { ...HEALTHY }, store: new ChargeStore(), requests: 0 };
   const providerServer: RunningServer = await listen(createProviderApp(providerState), 0, '127.0.0.1');
   const providerUrl = `http://127.0.0.1:${providerServer.port}`;
@@ -119,7 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     log,
   );
   const pool = createPool(backend.databaseUrl);
-  const env = paymentEnv(backend, providerUrl, options.tuning ?? {});
+  const env = paymentEnv(backend, bus, providerUrl, options.tuning ?? {});
   const payments: PaymentInstance[] = [];
 
   const startPayment = async (mode: 'in-process' | 'child' = 'in-process'): Promise<PaymentInstance> => {
@@ -159,13 +163,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-function paymentEnv(backend: BackendConfig, providerUrl: string, tuning: PaymentTuning): NodeJS.ProcessEnv {
+type RabbitBus = Extract<BusConfig, { kind: 'rabbitmq' }>;
+
+function paymentEnv(
+  backend: BackendConfig,
+  bus: RabbitBus,
+  providerUrl: string,
+  tuning: PaymentTuning,
+): NodeJS.ProcessEnv {
   return {
     PORT: '0',
     DATABASE_URL: backend.databaseUrl,
     REDIS_URL: backend.redisUrl,
-    AMQP_URL: backend.amqpUrl,
-    AMQP_NAME_PREFIX: backend.amqpNamePrefix,
+    AMQP_URL: bus.url,
+    AMQP_NAME_PREFIX: bus.namePrefix,
     REDIS_KEY_PREFIX: backend.redisKeyPrefix,
     PAYMENT_PROVIDER_URL: providerUrl,
     PREFETCH: String(tuning.prefetch ?? 10),

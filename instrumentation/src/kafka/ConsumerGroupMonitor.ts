@@ -13,6 +13,7 @@
  */
 import type * as KafkaJs from 'kafkajs';
 import { logActions, logFields } from '../catalogue/index.ts';
+import { SamplingLoop, samplingTiming } from '../messaging/SamplingLoop.ts';
 import { getRuntime } from '../runtime.ts';
 import { lagSeconds, partitionLag, recordSample, type WatermarkSample } from './lag.ts';
 import { MONITOR_FAILURES, SampleFailure, isUnknownTopic, messageOf } from './monitorFailure.ts';
@@ -47,59 +48,44 @@ export interface ConsumerGroupMonitor {
   stop(): Promise<void>;
 }
 
-const DEFAULT_INTERVAL_MS = 15_000;
-const MAX_DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_HISTORY = 240;
 
 type Watermarks = Map<number, { readonly low: number; readonly high: number }>;
 
 class Sampler implements ConsumerGroupMonitor {
   readonly #options: MonitorConsumerGroupsOptions;
-  readonly #intervalMs: number;
   readonly #timeoutMs: number;
   readonly #historySize: number;
   readonly #history = new Map<string, WatermarkSample[]>();
   readonly #published = new Map<string, Set<string>>();
   readonly #failing = new Set<string>();
+  readonly #loop: SamplingLoop;
   #admin: KafkaJs.Admin | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #inFlight: Promise<void> | undefined;
-  #stopped = false;
 
   constructor(options: MonitorConsumerGroupsOptions) {
     this.#options = options;
-    this.#intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-    this.#timeoutMs = options.timeoutMs ?? Math.min(this.#intervalMs, MAX_DEFAULT_TIMEOUT_MS);
+    const { intervalMs, timeoutMs } = samplingTiming('monitorConsumerGroups', options);
+    this.#timeoutMs = timeoutMs;
     this.#historySize = options.historySize ?? DEFAULT_HISTORY;
     const { metrics } = getRuntime();
     for (const reason of MONITOR_FAILURES) metrics.counter('kafkaMonitorFailures').inc({ reason }, 0);
-    this.#schedule(0);
+    this.#loop = new SamplingLoop(
+      () => this.#sample(),
+      (error) => this.#fail('cluster', new SampleFailure('unreachable', messageOf(error))),
+      intervalMs,
+    );
   }
 
   sampleNow(): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    this.#inFlight ??= this.#sample()
-      .catch((error: unknown) => this.#fail('cluster', new SampleFailure('unreachable', messageOf(error))))
-      .finally(() => (this.#inFlight = undefined));
-    return this.#inFlight;
+    return this.#loop.sampleNow();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#inFlight;
+    await this.#loop.stop();
     const admin = this.#admin;
     this.#admin = undefined;
     await admin?.disconnect().catch(() => undefined);
     for (const { group } of this.#options.groups) this.#clearGroup(group);
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      void this.sampleNow().finally(() => this.#schedule(this.#intervalMs));
-    }, delayMs);
-    this.#timer.unref();
   }
 
   async #connect(): Promise<KafkaJs.Admin> {
@@ -144,7 +130,7 @@ class Sampler implements ConsumerGroupMonitor {
       if (result) watermarks.set(topic, result);
     }
     for (const monitored of this.#options.groups) {
-      if (this.#stopped) return;
+      if (this.#loop.stopped) return;
       await this.#sampleGroup(admin, monitored, watermarks);
     }
   }
@@ -302,9 +288,5 @@ export function monitorConsumerGroups(options: MonitorConsumerGroupsOptions): Co
     g.topics.every((t) => typeof t === 'string' && t !== '');
   if (!Array.isArray(groups) || !groups.every(valid))
     throw new TypeError('monitorConsumerGroups: groups must be an array of { group, topics: [names] }');
-  if (options.intervalMs !== undefined && !(options.intervalMs > 0))
-    throw new TypeError(
-      `monitorConsumerGroups: intervalMs must be a positive number of milliseconds, got ${options.intervalMs}`,
-    );
   return new Sampler(options);
 }

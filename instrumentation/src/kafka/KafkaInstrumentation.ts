@@ -55,6 +55,7 @@ function subscribedTopics(config: SubscribeConfig | undefined): string[] {
 export class KafkaInstrumentation extends InstrumentationBase<KafkaInstrumentationConfig> {
   private contrib: Instrumentation | undefined;
   private undo: (() => void)[] = [];
+  private readonly patched = new WeakSet<object>();
 
   /** Creates the instrumentation; it is enabled unless `config.enabled` is false. */
   constructor(config: KafkaInstrumentationConfig = {}) {
@@ -86,6 +87,10 @@ export class KafkaInstrumentation extends InstrumentationBase<KafkaInstrumentati
   }
 
   private patchKafkajs(exports: KafkajsExports, version: string | undefined): KafkajsExports {
+    // An app that both imports and requires kafkajs hands the same class over twice (through
+    // the ESM hook and require-in-the-middle): patching it again would count every record twice.
+    if (this.patched.has(exports.Kafka.prototype)) return exports;
+    this.patched.add(exports.Kafka.prototype);
     if (this.getConfig().traces !== false) {
       for (const definition of this.contribDefinitions()) definition.patch?.(exports, version);
     }
@@ -100,6 +105,7 @@ export class KafkaInstrumentation extends InstrumentationBase<KafkaInstrumentati
 
   private unpatchKafkajs(exports: KafkajsExports | undefined, version: string | undefined): void {
     if (!exports) return;
+    this.patched.delete(exports.Kafka.prototype);
     for (const undo of this.undo.splice(0).reverse()) undo();
     if (this.contrib)
       for (const definition of this.contribDefinitions()) definition.unpatch?.(exports, version);

@@ -17,6 +17,7 @@ export const ESM_HOOKED_PACKAGES = [
   'pino',
   'bunyan',
   '@grpc/grpc-js',
+  'kafkajs',
 ] as const;
 
 interface SyncHooks {

@@ -20,6 +20,7 @@ import type * as Amqp from 'amqplib';
 import { logActions, logFields } from '../catalogue/index.ts';
 import { getRuntime } from '../runtime.ts';
 import { fetchUnacked, type UnackedSource } from './brokerStats.ts';
+import { SamplingLoop, samplingTiming } from './SamplingLoop.ts';
 import { MESSAGING_SYSTEM } from './semconv.ts';
 
 /** Options of {@link monitorQueues}. */
@@ -46,9 +47,6 @@ export interface QueueMonitor {
   stop(): Promise<void>;
 }
 
-const DEFAULT_INTERVAL_MS = 15_000;
-const MAX_DEFAULT_TIMEOUT_MS = 5_000;
-
 type CheckResult = { readonly messageCount: number; readonly consumerCount: number };
 
 function vhostOf(url: string): string {
@@ -70,49 +68,36 @@ class Sampler implements QueueMonitor {
   readonly #options: MonitorQueuesOptions;
   readonly #vhost: string;
   readonly #source: UnackedSource;
-  readonly #intervalMs: number;
   readonly #timeoutMs: number;
   readonly #failing = new Set<string>();
+  readonly #loop: SamplingLoop;
   #connection: Amqp.ChannelModel | undefined;
   #channel: Amqp.Channel | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #inFlight: Promise<void> | undefined;
-  #stopped = false;
 
   constructor(options: MonitorQueuesOptions) {
     this.#options = options;
     this.#vhost = vhostOf(options.url);
     this.#source = unackedSource(options);
-    this.#intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-    this.#timeoutMs = options.timeoutMs ?? Math.min(this.#intervalMs, MAX_DEFAULT_TIMEOUT_MS);
-    this.#schedule(0);
+    const { intervalMs, timeoutMs } = samplingTiming('monitorQueues', options);
+    this.#timeoutMs = timeoutMs;
+    this.#loop = new SamplingLoop(
+      () => this.#sample(),
+      (error) => this.#report('sampler', 'amqp', error),
+      intervalMs,
+    );
   }
 
   sampleNow(): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
-    this.#inFlight ??= this.#sample()
-      .catch((error: unknown) => this.#report('sampler', 'amqp', error))
-      .finally(() => (this.#inFlight = undefined));
-    return this.#inFlight;
+    return this.#loop.sampleNow();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#inFlight;
+    await this.#loop.stop();
     const connection = this.#connection;
     this.#connection = undefined;
     this.#channel = undefined;
     await connection?.close().catch(() => undefined);
     for (const queue of this.#options.queues) this.#publish(queue, undefined, undefined);
-  }
-
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      void this.sampleNow().finally(() => this.#schedule(this.#intervalMs));
-    }, delayMs);
-    this.#timer.unref();
   }
 
   async #sample(): Promise<void> {
@@ -135,7 +120,7 @@ class Sampler implements QueueMonitor {
       }
     }
     const counts = await unacked;
-    if (this.#stopped) return;
+    if (this.#loop.stopped) return;
     for (const queue of queues) this.#publish(queue, checked.get(queue), counts?.get(queue));
   }
 
@@ -239,11 +224,6 @@ export function monitorQueues(options: MonitorQueuesOptions): QueueMonitor {
     !options.queues.every((queue) => typeof queue === 'string' && queue !== '')
   ) {
     throw new TypeError('monitorQueues: queues must be an array of queue names');
-  }
-  if (options.intervalMs !== undefined && !(options.intervalMs > 0)) {
-    throw new TypeError(
-      `monitorQueues: intervalMs must be a positive number of milliseconds, got ${options.intervalMs}`,
-    );
   }
   return new Sampler(options);
 }
