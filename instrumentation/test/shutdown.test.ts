@@ -2,6 +2,7 @@
  * On SIGTERM Faultline flushes what it holds, within a bound, and then the process ends the way
  * it would have without Faultline — or the app's own handler decides.
  */
+import { Agent, get as httpGet } from 'node:http';
 import { join } from 'node:path';
 import { startOtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
 import { ROOT, runApp } from './support/runApp.ts';
@@ -59,6 +60,33 @@ describe('on SIGTERM', () => {
     );
     await receiver.close();
   });
+
+  it('does not keep a draining app alive through a scraper’s kept-alive connection', async () => {
+    const receiver = await startOtlpTraceReceiver();
+    const app = await runApp({
+      script,
+      flag: '--require',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, APP_DRAINS_ON_SIGTERM: '1' },
+    });
+    // Prometheus keeps its scrape connection open between scrapes.
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const scraped = await new Promise<number>((resolve, reject) =>
+        httpGet(app.metricsUrl, { agent }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        }).on('error', reject),
+      );
+      expect(scraped).toBe(200);
+      // Held by the connection, the app would only exit when the server's 65 s keep-alive ends,
+      // past this test's 30 s.
+      const exit = await app.stop('SIGTERM');
+      expect(exit).toEqual({ code: 0, signal: null });
+    } finally {
+      agent.destroy();
+      await receiver.close();
+    }
+  }, 30_000);
 
   it('does not wait longer than the shutdown timeout for a hung backend', async () => {
     const receiver = await startOtlpTraceReceiver({ mode: 'hang' });

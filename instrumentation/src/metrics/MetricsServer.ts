@@ -1,7 +1,8 @@
 /**
  * Serves the registry at `/metrics` on its own port, negotiating the Prometheus text format or
- * OpenMetrics (with exemplars) from the scrape's `Accept` header. The server never keeps the
- * process alive (`unref`) and a port already in use is logged, not thrown.
+ * OpenMetrics (with exemplars) from the scrape's `Accept` header. Neither the server nor a
+ * scraper's kept-alive connection keeps the process alive (`unref`), so an app that drains and
+ * lets Node run out of work still exits; a port already in use is logged, not thrown.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +38,7 @@ export class MetricsServer {
       );
     });
     this.server.keepAliveTimeout = 65_000;
+    this.server.on('connection', (socket) => socket.unref());
   }
 
   /** Listens on `host:port`; resolves with the URL of `/metrics`, or undefined if it could not bind. */
