@@ -262,20 +262,20 @@ describe('demo console', () => {
     const model = await waitFor(
       async () => {
         const m = await demo.state();
-        const status = (id: string) => m.orders.find((o) => o.orderId === id)?.status;
+        const status = (id: string) => m.orders.rows.find((o) => o.orderId === id)?.status;
         return status('order-one') === 'paid' && status('burst-2') === 'failed' ? m : undefined;
       },
       async () => `statuses in ${JSON.stringify((await demo.state()).orders)}`,
     );
-    const one = model.orders.find((o) => o.orderId === 'order-one');
+    const one = model.orders.rows.find((o) => o.orderId === 'order-one');
     const traceId = traceparents[0]?.split('-')[1];
     expect(one?.traceHref).toBe(`http://jaeger.test:16686/trace/${traceId}`);
     expect(one?.logsHref).toContain(`http://kibana.test:5601/app/discover#/`);
     expect(decodeURIComponent(one?.logsHref ?? '')).toContain(`trace.id:"${traceId}"`);
-    expect(model.orders.find((o) => o.orderId === 'burst-2')).toMatchObject({
+    expect(model.orders.rows.find((o) => o.orderId === 'burst-2')).toMatchObject({
       failureReason: 'card_declined',
     });
-    expect(model.orders.find((o) => o.orderId === 'burst-1')?.status).toBe('pending');
+    expect(model.orders.rows.find((o) => o.orderId === 'burst-1')?.status).toBe('pending');
   });
 
   it('asks for confirmation on a page of its own before a fault is injected without script', async () => {
