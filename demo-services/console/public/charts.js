@@ -36,12 +36,19 @@ function faultMarks(data) {
     { xAxis: f.to ?? data.end },
   ]);
   const lines = data.faults.flatMap((f) => [
-    { xAxis: f.from, name: `${f.label} injected`, label: { formatter: `${f.label}` } },
+    { xAxis: f.from, name: `${f.label} injected`, label: { formatter: f.label } },
     ...(f.to ? [{ xAxis: f.to, name: `${f.label} cleared`, label: { formatter: 'cleared' } }] : []),
   ]);
+  const label = { position: 'insideEndTop', fontSize: 9, color: '#b3261e' };
   return {
     markArea: { silent: true, label: { show: false }, data: areas },
-    markLine: { silent: true, symbol: 'none', lineStyle: { color: '#b3261e', type: 'dashed' }, data: lines },
+    markLine: {
+      silent: true,
+      symbol: 'none',
+      label,
+      lineStyle: { color: '#b3261e', type: 'dashed' },
+      data: lines,
+    },
   };
 }
 
@@ -69,7 +76,13 @@ function option(data) {
     grid: { left: 64, right: 16, top: 12, bottom: 56 },
     tooltip: { trigger: 'axis', valueFormatter: format },
     legend: { bottom: 0, type: 'scroll', textStyle: { fontSize: 10 } },
-    xAxis: { type: 'time', min: data.start, max: data.end },
+    xAxis: {
+      type: 'time',
+      min: data.start,
+      max: data.end,
+      splitNumber: 4,
+      axisLabel: { hideOverlap: true, fontSize: 10 },
+    },
     yAxis: states
       ? { type: 'value', min: 0, max: 2, interval: 1, axisLabel: { formatter: format } }
       : { type: 'value', axisLabel: { formatter: format } },

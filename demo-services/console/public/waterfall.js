@@ -21,6 +21,8 @@ function draw(container, table) {
   const rows = spans(table);
   const services = [...new Set(rows.map((r) => r.service))];
   const color = (r) => (r.error ? '#b3261e' : COLORS[services.indexOf(r.service) % COLORS.length]);
+  const total = Math.max(...rows.map((r) => r.offset + r.duration), 1);
+  const visible = total / 300;
   const labels = rows.map((r, i) => `${i + 1}. ${r.broker ? '⇄ ' : ''}${r.label}`);
   container.hidden = false;
   container.style.height = `${Math.max(160, rows.length * 24 + 60)}px`;
@@ -48,7 +50,9 @@ function draw(container, table) {
         type: 'bar',
         stack: 'span',
         barMinWidth: 2,
-        data: rows.map((r) => ({ value: Math.max(r.duration, 0.01), itemStyle: { color: color(r) } })),
+        // A span too short to see at the trace's scale is drawn at a visible minimum; the table
+        // and the tooltip give its real duration.
+        data: rows.map((r) => ({ value: Math.max(r.duration, visible), itemStyle: { color: color(r) } })),
       },
     ],
   });
