@@ -56,31 +56,36 @@ export function historyLine(history: ListedOrder['history']): string {
   return history.map((step) => `${step.status} ${time(step.at)}`).join(' → ');
 }
 
-/** A row of an order the order service listed. */
-export function listedRow(order: ListedOrder, bases: LinkBases): OrderRow {
+function row(
+  bases: LinkBases,
+  order: { orderId: string; status: string; failureReason?: string; amountCents: number; traceId?: string },
+  placedAt: string,
+  details: { orderHref: string | undefined; history: string },
+): OrderRow {
   return {
     orderId: order.orderId,
     status: order.status,
     failureReason: order.failureReason ?? '',
-    placedAt: time(order.createdAt),
+    placedAt: time(placedAt),
     amount: amount(order.amountCents),
-    orderHref: `/orders/${encodeURIComponent(order.orderId)}`,
-    history: historyLine(order.history),
+    ...details,
     ...links(bases, order.traceId),
   };
 }
 
+/** A row of an order the order service listed. */
+export function listedRow(order: ListedOrder, bases: LinkBases): OrderRow {
+  return row(bases, order, order.createdAt, {
+    orderHref: `/orders/${encodeURIComponent(order.orderId)}`,
+    history: historyLine(order.history),
+  });
+}
+
 function placedRow(order: PlacedOrder, bases: LinkBases): OrderRow {
-  return {
-    orderId: order.orderId,
-    status: order.status,
-    failureReason: order.failureReason ?? '',
-    placedAt: time(order.placedAt),
-    amount: amount(order.amountCents),
+  return row(bases, order, order.placedAt, {
     orderHref: undefined,
     history: `placed ${time(order.placedAt)} → ${order.status} now`,
-    ...links(bases, order.traceId),
-  };
+  });
 }
 
 function filters(selected: string | undefined): FilterChoice[] {

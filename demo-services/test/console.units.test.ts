@@ -21,6 +21,19 @@ import type { JaegerTrace } from '../../backends/jaegerQuery.ts';
 
 const bases = { grafanaUrl: 'http://g', jaegerUrl: 'http://j', kibanaUrl: 'http://k' };
 
+/** A reading where every source answered with nothing, fault controls off. */
+function quietState(): ConsoleState {
+  return {
+    readAt: '',
+    orders: { source: 'console', orders: [] },
+    faults: { enabled: false },
+    health: { ok: true, value: [] },
+    breakers: { ok: true, value: [] },
+    queues: { ok: true, value: [] },
+    alerts: { ok: true, value: [] },
+  };
+}
+
 describe('order forms', () => {
   it('reads a count of 1 to 50 in plain digits, an absent one as 1, and refuses anything else', () => {
     expect([undefined, '1', '7', '50'].map(parseCount)).toEqual([1, 1, 7, 50]);
@@ -119,15 +132,7 @@ describe('configuration', () => {
     const config = consoleConfig({});
     for (const key of ['grafanaUrl', 'jaegerUrl', 'kibanaUrl', 'orderServiceUrl', 'jaegerQueryUrl'])
       expect(config).not.toHaveProperty(key);
-    const state: ConsoleState = {
-      readAt: '',
-      orders: { source: 'console', orders: [] },
-      faults: { enabled: false },
-      health: { ok: true, value: [] },
-      breakers: { ok: true, value: [] },
-      queues: { ok: true, value: [] },
-      alerts: { ok: true, value: [] },
-    };
+    const state = quietState();
     expect(pageModel(state, {}).links).toEqual({
       dashboards: [],
       jaeger: undefined,
@@ -190,8 +195,7 @@ describe('view models', () => {
 
   it('offers to inject a fault that is off, to clear one that is on, and kill for services still running', () => {
     const state: ConsoleState = {
-      readAt: '2026-01-01T00:00:00.000Z',
-      orders: { source: 'console', orders: [] },
+      ...quietState(),
       faults: {
         enabled: true,
         killable: ['gateway-1', 'order-service'],
@@ -200,10 +204,7 @@ describe('view models', () => {
           value: [{ kind: 'provider-down' }, { kind: 'kill', service: 'gateway-1' }],
         },
       },
-      health: { ok: true, value: [] },
-      breakers: { ok: true, value: [] },
       queues: { ok: false, error: 'Prometheus did not answer' },
-      alerts: { ok: true, value: [] },
     };
     const { faults, queues } = pageModel(state, bases);
     if (!faults.enabled) throw new Error('fault controls should be on');
@@ -218,13 +219,8 @@ describe('view models', () => {
 
   it('shows no fault control when the fault state cannot be read, and says why', () => {
     const state: ConsoleState = {
-      readAt: '',
-      orders: { source: 'console', orders: [] },
+      ...quietState(),
       faults: { enabled: true, killable: ['gateway-1'], active: { ok: false, error: 'chaos control down' } },
-      health: { ok: true, value: [] },
-      breakers: { ok: true, value: [] },
-      queues: { ok: true, value: [] },
-      alerts: { ok: true, value: [] },
     };
     const { faults } = pageModel(state, bases);
     if (!faults.enabled) throw new Error('fault controls should be on');
@@ -308,15 +304,7 @@ describe('delivered pages', () => {
   it('keeps the last pages only, and the page model shows none when no sink is configured', () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ ...trigger, dedup_key: `k${i}` }));
     expect(toDeliveredPages(many, 5).map((p) => p.dedupKey)).toEqual(['k29', 'k28', 'k27', 'k26', 'k25']);
-    const state: ConsoleState = {
-      readAt: '',
-      orders: { source: 'console', orders: [] },
-      faults: { enabled: false },
-      health: { ok: true, value: [] },
-      breakers: { ok: true, value: [] },
-      queues: { ok: true, value: [] },
-      alerts: { ok: true, value: [] },
-    };
+    const state = quietState();
     expect(pageModel(state, bases).delivered).toBeUndefined();
     const withPages = pageModel({ ...state, pages: { ok: true, value: toDeliveredPages([trigger]) } }, bases);
     expect(withPages.delivered?.rows).toEqual([

@@ -9,25 +9,26 @@ const REFRESH_MS = 5000;
 const MINUTES = 10;
 const STATES = ['closed', 'half-open', 'open'];
 
-function compact(value) {
-  const abs = Math.abs(value);
-  if (abs >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
-  if (abs >= 1e3) return `${(value / 1e3).toFixed(1)}k`;
-  if (abs === 0 || abs >= 100) return value.toFixed(0);
-  if (abs >= 1) return value.toFixed(abs >= 10 ? 1 : 2).replace(/\.?0+$/, '');
-  return value.toPrecision(2);
-}
+// Numbers as the browser's locale writes them, compactly (1.2K, 3.4M, 0.012).
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumSignificantDigits: 3 }).format;
 
 // The Grafana units the dashboards use.
 function formatValue(unit, value) {
   if (!Number.isFinite(value)) return String(value);
-  if (unit === 'percentunit')
-    return `${(value * 100).toFixed(Math.abs(value) < 0.1 && value !== 0 ? 2 : 1)}%`;
-  if (unit === 's')
-    return Math.abs(value) < 1 && value !== 0 ? `${compact(value * 1000)} ms` : `${compact(value)} s`;
-  if (unit === 'reqps') return `${compact(value)} req/s`;
-  if (unit === 'ops') return `${compact(value)}/s`;
-  return compact(value);
+  switch (unit) {
+    case 'percentunit':
+      return new Intl.NumberFormat(undefined, { style: 'percent', maximumSignificantDigits: 3 }).format(
+        value,
+      );
+    case 's':
+      return Math.abs(value) < 1 && value !== 0 ? `${compact(value * 1000)} ms` : `${compact(value)} s`;
+    case 'reqps':
+      return `${compact(value)} req/s`;
+    case 'ops':
+      return `${compact(value)}/s`;
+    default:
+      return compact(value);
+  }
 }
 
 function faultMarks(data) {
