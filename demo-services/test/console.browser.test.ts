@@ -134,9 +134,12 @@ async function injectProviderDown(): Promise<void> {
   await page.locator('tr[data-fault="provider-down"][data-state="active"]').waitFor();
 }
 
-/** Opens an order's page and waits until its trace has spans of `services` and log lines. */
-async function openOrderTrace(orderId: string, services: readonly string[]): Promise<string> {
-  await page.goto(`${consoleUrl}/orders/${orderId}`);
+/**
+ * Opens `route` (an order's or a trace's page) and waits until its trace has spans of `services`
+ * and, when `logs`, log lines.
+ */
+async function openTrace(route: string, services: readonly string[], logs: boolean): Promise<string> {
+  await page.goto(`${consoleUrl}${route}`);
   const traceId = (await page.locator('[data-trace]').getAttribute('data-trace')) ?? '';
   expect(traceId).toMatch(/^[0-9a-f]{32}$/);
   await waitFor(
@@ -144,8 +147,8 @@ async function openOrderTrace(orderId: string, services: readonly string[]): Pro
       const shown = await page
         .locator('[data-trace-service]')
         .evaluateAll((els) => els.map((el) => el.getAttribute('data-trace-service')));
-      const logs = await page.locator('[data-log-trace-id]').count();
-      if (services.every((s) => shown.includes(s)) && logs > 0) return true;
+      const lines = await page.locator('[data-log-trace-id]').count();
+      if (services.every((s) => shown.includes(s)) && (!logs || lines > 0)) return true;
       await page.reload();
       return undefined;
     },
@@ -175,7 +178,24 @@ test('a newcomer watches the charts, takes the provider down, sees the breaker o
   expect(await page.locator('[data-section="orders"] [data-order-history]').first().innerText()).toMatch(
     /^pending .* UTC( → (paid|failed) .* UTC)?$/,
   );
+  // The latency chart's exemplars (the request behind a point) lead to the same trace view.
+  const exemplar = await waitFor(
+    async () =>
+      (await page.evaluate(`(() => {
+        const canvas = document.querySelector('[data-chart="gateway-latency"] [data-chart-canvas]');
+        const chart = canvas && window.echarts && window.echarts.getInstanceByDom(canvas);
+        const points = chart ? chart.getOption().series.filter((s) => s.type === 'scatter').flatMap((s) => s.data) : [];
+        return points.length > 0 ? points[points.length - 1].href : undefined;
+      })()`)) as string | undefined,
+    () => 'an exemplar on the latency chart',
+    LIVE_TIMEOUT_MS,
+    500,
+  );
+  expect(exemplar).toMatch(/^\/traces\/[0-9a-f]{32}$/);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'console-healthy.png'), fullPage: true });
+  expect(await openTrace(exemplar, ['gateway'], false)).toBe(exemplar.split('/')[2]);
+  await page.goto(consoleUrl);
+  await chartUntil('breakers', (s) => s.every((b) => b.last === 0), 'every breaker closed');
   const healthyPending = pendingNow(await drawn('orders-pending'));
 
   await injectProviderDown();
@@ -217,7 +237,11 @@ test('a newcomer watches the charts, takes the provider down, sees the breaker o
   const clicked = pending[pending.length - 1] ?? '';
   await page.locator(`tr[data-order-id="${clicked}"] [data-order-link]`).click();
   await page.locator(`[data-order-page="${clicked}"]`).waitFor();
-  const traceId = await openOrderTrace(clicked, ['gateway', 'order-service', 'payment-service']);
+  const traceId = await openTrace(
+    `/orders/${clicked}`,
+    ['gateway', 'order-service', 'payment-service'],
+    true,
+  );
   const logTraceIds = await page
     .locator('[data-log-trace-id]')
     .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-log-trace-id')));

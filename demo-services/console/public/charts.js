@@ -53,6 +53,14 @@ function faultMarks(data) {
   };
 }
 
+// The window starts at the first point (or fault) drawn, so a demo that started a minute ago
+// fills the chart instead of its last tenth.
+function firstTime(data) {
+  const times = [...data.series.map((s) => s.points[0]?.[0]), ...data.faults.map((f) => f.from)];
+  const known = times.filter((t) => Number.isFinite(t));
+  return known.length > 0 ? Math.max(data.start, Math.min(...known)) : data.start;
+}
+
 function option(data) {
   const states = data.display === 'states';
   const series = data.series.map((s, i) => ({
@@ -79,7 +87,7 @@ function option(data) {
     legend: { bottom: 0, type: 'scroll', textStyle: { fontSize: 10 } },
     xAxis: {
       type: 'time',
-      min: data.start,
+      min: firstTime(data),
       max: data.end,
       splitNumber: 4,
       axisLabel: { hideOverlap: true, fontSize: 10 },
