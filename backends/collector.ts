@@ -3,6 +3,7 @@
  * own collector/otel-collector.yaml on loopback ports (the config's `${env:...}` settings).
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from './config.ts';
@@ -110,4 +111,40 @@ export async function startCollector(options: CollectorOptions): Promise<Running
     process,
     stop: () => process.stop(),
   };
+}
+
+/**
+ * Sends one span with an error status (which the tail sampler's `status_code` policy keeps) to a
+ * Collector's OTLP/HTTP endpoint as JSON, on behalf of `serviceName`; resolves with its trace
+ * id. Throws, naming the status, when the Collector does not accept it.
+ */
+export async function sendFailedSpan(otlpHttpUrl: string, serviceName: string): Promise<string> {
+  const traceId = randomBytes(16).toString('hex');
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const span = {
+    traceId,
+    spanId: randomBytes(8).toString('hex'),
+    name: 'charge',
+    kind: 2,
+    startTimeUnixNano: String(now - 5_000_000n),
+    endTimeUnixNano: String(now),
+    status: { code: 2, message: 'provider down' },
+  };
+  const body = {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: serviceName } }] },
+        scopeSpans: [{ scope: { name: serviceName }, spans: [span] }],
+      },
+    ],
+  };
+  const response = await fetch(`${otlpHttpUrl}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 200) {
+    throw new Error(`the Collector at ${otlpHttpUrl} answered ${response.status} to a span`);
+  }
+  return traceId;
 }

@@ -21,6 +21,7 @@ export { freePort, freePortRange } from './ports.ts';
 export { answers, startBackend, type BackendProcess, type BackendSpec } from './process.ts';
 export {
   startCollector,
+  sendFailedSpan,
   validateCollectorConfig,
   collectorEnv,
   type RunningCollector,

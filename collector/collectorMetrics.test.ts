@@ -5,13 +5,13 @@
  * silent and the dashboard's scrape-target panel sees the Collector up; with Jaeger gone, the Collector's failed sends raise `TelemetryPipelineDegraded` with
  * the labels routing and inhibition use.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import {
   getTrace,
+  sendFailedSpan as sendCollectorFailedSpan,
   startCollector,
   startJaeger,
   startPrometheus,
@@ -57,39 +57,8 @@ afterAll(async () => {
 });
 
 /** Sends one failed span (kept by the tail sampler's status_code policy) over OTLP/HTTP JSON. */
-async function sendFailedSpan(): Promise<string> {
-  const traceId = randomBytes(16).toString('hex');
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const body = {
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'collector-metrics-test' } }] },
-        scopeSpans: [
-          {
-            scope: { name: 'collector-metrics-test' },
-            spans: [
-              {
-                traceId,
-                spanId: randomBytes(8).toString('hex'),
-                name: 'charge',
-                kind: 2,
-                startTimeUnixNano: String(now - 5_000_000n),
-                endTimeUnixNano: String(now),
-                status: { code: 2, message: 'provider down' },
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-  const response = await fetch(`${collector.otlpHttpUrl}/v1/traces`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return traceId;
+function sendFailedSpan(): Promise<string> {
+  return sendCollectorFailedSpan(collector.otlpHttpUrl, 'collector-metrics-test');
 }
 
 /** The value of PromQL `expr` now, or undefined while it has no result. */

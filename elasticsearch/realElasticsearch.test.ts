@@ -35,8 +35,8 @@ import { installElasticsearchAssets } from './setup.ts';
 const run = promisify(execFile);
 const STREAM = 'logs-faultline-default';
 const BACKING_INDEX = /^\.ds-logs-faultline-default-\d{4}\.\d{2}\.\d{2}-\d{6}$/;
-/** The metadata the express fixture logs: the only fields the template may leave to dynamic mapping. */
-const APP_METADATA = ['userId', 'profileId', 'user', 'password', 'card'];
+/** The metadata the express, pino and bunyan fixtures log: the only fields the template may leave to dynamic mapping. */
+const APP_METADATA = ['userId', 'profileId', 'user', 'password', 'card', 'requestId', 'component'];
 
 let dir: string;
 let es: RunningElasticsearch;
@@ -204,6 +204,41 @@ describe('Faultline logs in a real Elasticsearch', () => {
     ]);
     expect(found.every((log) => BACKING_INDEX.test(log.index))).toBe(true);
   });
+
+  it.each(['pino', 'bunyan'])(
+    'ships %s records like winston’s: found by trace.id, each with its span.id, masked',
+    async (logger) => {
+      const loggers = await runApp({
+        script: join(ROOT, 'instrumentation', 'test', 'fixtures', 'loggers-app.cjs'),
+        flag: '--require',
+        env: {
+          LOGGER: logger,
+          OTEL_SERVICE_NAME: `es-${logger}`,
+          OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+          FAULTLINE_ELASTICSEARCH_URL: es.url,
+          FAULTLINE_LOG_FLUSH_INTERVAL_MS: '100',
+        },
+      });
+      try {
+        const path = `/${logger}-order`;
+        expect((await fetch(`${loggers.url}${path}`)).status).toBe(200);
+        const span = await otlp.waitForSpan((s) => s.attributes['url.path'] === path);
+        await stored({ term: { [logFields.traceId]: span.traceId } }, 2, `the ${logger} lines`);
+        const sources = (await findLogsByTraceId(es.url, span.traceId)).map((log) => log.source);
+        expect(sources).toHaveLength(2);
+        for (const source of sources) {
+          expect(source).toMatchObject({
+            [logFields.spanId]: span.spanId,
+            [logFields.serviceName]: `es-${logger}`,
+          });
+        }
+        expect(JSON.stringify(sources)).not.toMatch(/hunter2|4111 1111 1111 1111/);
+      } finally {
+        await loggers.stop();
+      }
+    },
+  );
 
   it('stores a logged password and card number masked', async () => {
     const response = await fetch(`${app.url}/login`, {

@@ -6,6 +6,7 @@
  * not placeholder URLs.
  */
 import { defaultConfig, type AlertsConfig, type NotificationTimings } from './config.ts';
+import { withGrouping } from './promql.ts';
 import { toYaml } from './yaml.ts';
 
 /**
@@ -168,32 +169,36 @@ export function alertmanagerConfig(
     },
     inhibit_rules: [
       {
-        // A service that is down explains every other alert about it. Only a ServiceDown that
-        // names a service inhibits: two alerts both lacking the label would count as "equal".
-        source_matchers: ['alertname="ServiceDown"', 'service=~".+"'],
-        // Not the SLO's alerts: one dead replica of a service whose other replicas still serve
-        // must not silence the page that says users see errors.
+        // A dead target explains the other alerts about that target: the same job and instance
+        // (in every scrape layout the identity of a target, where `service` may be a target
+        // label on one side only). Never the alerts about the service as a whole: one dead
+        // replica of a service whose other replicas still serve must not silence its SLO page,
+        // nor a queue left without consumers.
+        source_matchers: ['alertname="ServiceDown"'],
         target_matchers: [
           'alertname!~"ServiceDown|ErrorBudgetBurnFast|ErrorBudgetBurnSlow|SloNoTraffic|SloRequestsAbsent"',
         ],
-        equal: ['service'],
+        equal: withGrouping(['job', 'instance'], config.groupingLabels),
       },
       {
         // The same alert at critical makes its warning redundant (e.g. a tier that pages and one
         // that tickets for the same cause).
         source_matchers: ['severity="critical"'],
         target_matchers: ['severity="warning"'],
-        equal: ['alertname', 'service', 'instance', 'slo', 'messaging_destination_name'],
+        equal: withGrouping(
+          ['alertname', 'service', 'instance', 'slo', 'messaging_destination_name'],
+          config.groupingLabels,
+        ),
       },
       {
         source_matchers: ['alertname="CircuitBreakerOpen"'],
         target_matchers: ['alertname="CircuitBreakerFlapping"'],
-        equal: ['service', 'breaker'],
+        equal: withGrouping(['service', 'breaker'], config.groupingLabels),
       },
       {
         source_matchers: ['alertname="ErrorBudgetBurnFast"'],
         target_matchers: ['alertname="ErrorBudgetBurnSlow"'],
-        equal: ['slo'],
+        equal: withGrouping(['slo'], config.groupingLabels),
       },
     ],
     receivers: [pagerDutyReceiver(opts), warningReceiver(opts), heartbeatReceiver(opts)],

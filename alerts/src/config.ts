@@ -55,6 +55,8 @@ export interface Selectors {
 export interface QueueMetrics {
   /** Messages ready for delivery, one series per queue. */
   readonly ready: string;
+  /** Messages delivered and not yet acknowledged, one series per queue (for dashboards). */
+  readonly unacked: string;
   /** Consumers attached, one series per queue. */
   readonly consumers: string;
   /** The label naming the queue on those series (`queue` for RabbitMQ). */
@@ -65,6 +67,20 @@ export interface QueueMetrics {
   readonly selector: string;
   /** Suffix a work queue's dead-letter queue has (`orders.created` → `orders.created.dlq`). */
   readonly deadLetterSuffix: string;
+  /**
+   * The service that consumes each work queue. The broker's series name no service, so the
+   * broker-side queue alerts take their `service` label from here: PagerDuty's `component`,
+   * grouping and inhibition need it. A queue's dead-letter queue belongs to the same service.
+   * A queue no entry matches keeps no `service` label.
+   */
+  readonly owners: readonly QueueOwner[];
+}
+
+/** Which service consumes the queues whose names match `queue`. */
+export interface QueueOwner {
+  /** A regular expression (RE2, anchored as Prometheus anchors them) over queue names. */
+  readonly queue: string;
+  readonly service: string;
 }
 
 /**
@@ -207,11 +223,14 @@ export const defaultConfig: AlertsConfig = {
   groupingLabels: [],
   queueMetrics: {
     ready: 'rabbitmq_detailed_queue_messages_ready',
+    unacked: 'rabbitmq_detailed_queue_messages_unacked',
     consumers: 'rabbitmq_detailed_queue_consumers',
     queueLabel: 'queue',
     system: 'rabbitmq',
     selector: '',
     deadLetterSuffix: '.dlq',
+    // The demo's order flow; any prefix (isolated demos and tests put one in front).
+    owners: [{ queue: '(.+[.])?orders[.]created', service: 'payment-service' }],
   },
   thresholds: {
     serviceDownFor: '2m',

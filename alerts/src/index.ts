@@ -12,6 +12,7 @@ export {
   type Duration,
   type NotificationTimings,
   type QueueMetrics,
+  type QueueOwner,
   type Routing,
   type Selectors,
   type Thresholds,
@@ -31,5 +32,6 @@ export { prometheusRuleManifest } from './manifests.ts';
 export { parseSettings, SettingsError, type Settings } from './settings.ts';
 export { components } from './rules/index.ts';
 export { errorRatioRecord, errorsRecord, requestsRecord, OBJECTIVE_RECORD } from './rules/slo.ts';
+export { brokerQueueSeries, withQueueOwner } from './rules/queues.ts';
 export { collectorLossCounters, collectorQueueGauges } from './rules/telemetryPipeline.ts';
 export type { AlertRule, Component, RecordingRule, Rule, RuleGroup, Severity } from './rules/types.ts';

@@ -14,11 +14,16 @@ export function labelList(labels: readonly string[]): string {
 }
 
 /**
- * The `by (...)` list of an aggregation: the labels a rule needs, then the configured grouping
- * labels (`namespace`, `cluster`...) so they reach routing and inhibition. Duplicates dropped.
+ * The labels a rule or an inhibition needs, then the configured grouping labels (`namespace`,
+ * `cluster`...) so one deployment's alerts stay apart from another's. Duplicates dropped.
  */
+export function withGrouping(labels: readonly string[], grouping: readonly string[]): string[] {
+  return [...new Set([...labels, ...grouping])];
+}
+
+/** The `by (...)` list of an aggregation: {@link withGrouping} as PromQL writes it. */
 export function groupBy(labels: readonly string[], grouping: readonly string[]): string {
-  return labelList([...new Set([...labels, ...grouping])]);
+  return labelList(withGrouping(labels, grouping));
 }
 
 /** A regex alternation matching exactly the given label values: `"a|b"`. */

@@ -2,7 +2,7 @@
  * alerts/alertmanager.yml: valid for amtool, every alert routed to the receiver its severity
  * says, and — with a real Alertmanager — pages reaching PagerDuty's Events API v2 with the
  * routing key read from its file, warnings and the heartbeat reaching their webhooks, and
- * ServiceDown holding back the other alerts of its service.
+ * ServiceDown holding back the other alerts of the dead target only.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -312,93 +312,73 @@ describe('alerts/alertmanager.yml in a real Alertmanager', () => {
     return { state: alert.status?.state ?? '', inhibited: (alert.status?.inhibitedBy ?? []).length > 0 };
   }
 
-  it('holds back every other alert of a service while ServiceDown fires for it, and only of that service', async () => {
+  it('holds back the other alerts of the dead target only (same job and instance), never its service-wide alerts', async () => {
+    const target = { job: 'faultline-services', instance: 'inhibit-a-1:9464' };
+    const collector = { job: 'otel-collector', instance: 'inhibit-collector:8888' };
     await am.post([
+      { labels: { alertname: 'ServiceDown', severity: 'critical', service: 'inhibit-a', ...target } },
+      // Of the dead replica: explained by it.
       {
         labels: {
-          alertname: 'ServiceDown',
-          severity: 'critical',
-          service: 'inhibit-a',
-          instance: 'inhibit-a-1:9464',
-          job: 'faultline-services',
-        },
-      },
-      {
-        labels: {
-          alertname: 'CircuitBreakerOpen',
-          severity: 'critical',
-          service: 'inhibit-a',
-          breaker: 'payment-provider',
-        },
-      },
-      {
-        labels: {
-          alertname: 'TelemetryPipelineDegraded',
+          alertname: 'CircuitBreakerFlapping',
           severity: 'warning',
           service: 'inhibit-a',
-          cause: 'export_failed',
-          signal: 'traces',
+          breaker: 'payment-provider',
+          ...target,
         },
       },
-      {
-        labels: {
-          alertname: 'ServiceDown',
-          severity: 'critical',
-          service: 'inhibit-a',
-          instance: 'inhibit-a-2:9464',
-          job: 'faultline-services',
-        },
-      },
+      // The same breaker on the replica that still serves: its own cause.
       {
         labels: {
           alertname: 'CircuitBreakerOpen',
           severity: 'critical',
-          service: 'inhibit-b',
+          service: 'inhibit-a',
           breaker: 'payment-provider',
+          job: 'faultline-services',
+          instance: 'inhibit-a-2:9464',
         },
       },
-      // A target without a service label (the broker) inhibits nothing: it has no service to share.
+      // About the service as a whole: not explained by one dead replica.
       {
-        labels: {
-          alertname: 'ServiceDown',
-          severity: 'critical',
-          job: 'rabbitmq',
-          instance: 'inhibit-broker:15692',
-        },
+        labels: { alertname: 'RetryStorm', severity: 'warning', service: 'inhibit-a', operation: 'charge' },
       },
       {
         labels: {
           alertname: 'QueueNoConsumers',
           severity: 'critical',
+          service: 'inhibit-a',
+          messaging_system: 'rabbitmq',
           messaging_destination_name: 'inhibit.queue',
+        },
+      },
+      // A target named by its job alone (one job per service, no service label) inhibits too:
+      // the Collector down explains its own telemetry alerts.
+      { labels: { alertname: 'ServiceDown', severity: 'critical', ...collector } },
+      {
+        labels: {
+          alertname: 'TelemetryPipelineDegraded',
+          severity: 'warning',
+          cause: 'collector_send_failed',
+          exporter: 'otlp/jaeger',
+          ...collector,
         },
       },
     ]);
 
     await pollUntil('the inhibition to apply', async () =>
-      (await statusOf({ alertname: 'CircuitBreakerOpen', service: 'inhibit-a' })).inhibited
+      (await statusOf({ alertname: 'TelemetryPipelineDegraded', instance: collector.instance })).inhibited
         ? true
         : undefined,
     );
-    expect(await statusOf({ alertname: 'CircuitBreakerOpen', service: 'inhibit-a' })).toEqual({
-      state: 'suppressed',
-      inhibited: true,
-    });
-    expect(await statusOf({ alertname: 'TelemetryPipelineDegraded', service: 'inhibit-a' })).toEqual({
-      state: 'suppressed',
-      inhibited: true,
-    });
-    expect(await statusOf({ alertname: 'ServiceDown', instance: 'inhibit-a-2:9464' })).toEqual({
-      state: 'active',
-      inhibited: false,
-    });
-    expect(await statusOf({ alertname: 'CircuitBreakerOpen', service: 'inhibit-b' })).toEqual({
-      state: 'active',
-      inhibited: false,
-    });
-    expect(
-      await statusOf({ alertname: 'QueueNoConsumers', messaging_destination_name: 'inhibit.queue' }),
-    ).toEqual({ state: 'active', inhibited: false });
+    const suppressed = { state: 'suppressed', inhibited: true };
+    const active = { state: 'active', inhibited: false };
+    expect(await statusOf({ alertname: 'CircuitBreakerFlapping', instance: target.instance })).toEqual(
+      suppressed,
+    );
+    expect(await statusOf({ alertname: 'CircuitBreakerOpen', instance: 'inhibit-a-2:9464' })).toEqual(active);
+    expect(await statusOf({ alertname: 'RetryStorm', service: 'inhibit-a' })).toEqual(active);
+    expect(await statusOf({ alertname: 'QueueNoConsumers', service: 'inhibit-a' })).toEqual(active);
+    expect(await statusOf({ alertname: 'ServiceDown', instance: target.instance })).toEqual(active);
   });
 
   it("does not let a dead replica silence its service's SLO page, and lets a critical hold back the same alert's warning", async () => {

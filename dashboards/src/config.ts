@@ -86,6 +86,12 @@ export interface DashboardSlo {
   readonly errorSelector: string;
   readonly objective: number;
   readonly window: string;
+  /**
+   * The window the alert rules record request and error rates over (the SLO's first recorded
+   * window): the panels sum those records over longer windows, as the rules do, instead of
+   * reading the raw counters over days.
+   */
+  readonly baseWindow: string;
   readonly burnRateWindows: readonly BurnRateWindow[];
 }
 
@@ -99,6 +105,7 @@ export function dashboardSlo(slo: AvailabilitySlo): DashboardSlo {
     errorSelector: slo.errorSelector,
     objective: slo.target,
     window: slo.period,
+    baseWindow: slo.recordedWindows[0] ?? '5m',
     burnRateWindows: slo.tiers.map((tier) => ({
       long: tier.longWindow,
       short: tier.shortWindow,

@@ -185,12 +185,19 @@ export function orZero(expr: string, shape: string, on?: readonly string[]): str
   return `((${expr}) or${matching} (${shape}) * 0)`;
 }
 
+/**
+ * `name{matchers}` (`name` alone with none) for series outside the catalogue: Prometheus's own,
+ * a broker's, recording rules'. Catalogue metrics go through {@link series}, which checks them.
+ */
+export function selectorOf(name: string, matchers: readonly Matcher[]): string {
+  return matchers.length === 0
+    ? name
+    : `${name}{${matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ')}}`;
+}
+
 /** The `up` series of the targets the shared config's `selectors.targets` selects (default all). */
 export function targetsUp(): string {
-  const matchers = parseMatchers(monitoring.selectors.targets);
-  return matchers.length === 0
-    ? 'up'
-    : `up{${matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ')}}`;
+  return selectorOf('up', parseMatchers(monitoring.selectors.targets));
 }
 
 /**
@@ -203,5 +210,5 @@ export function up(matchers: readonly Matcher[]): string {
       throw new Error(`up only carries the target labels ${TARGET_LABELS.join(', ')}, not ${matcher.label}`);
     }
   }
-  return `up{${matchers.map((m) => `${m.label}${m.op}${quote(m.value)}`).join(', ')}}`;
+  return selectorOf('up', matchers);
 }

@@ -43,7 +43,7 @@ function faultLines(retryQueue: string): readonly PanelLine[] {
       dashboardUid: queues,
       panelTitle: 'Queue depth',
       refId: 'A',
-      labels: { messaging_destination_name: retryQueue, state: 'ready' },
+      labels: { messaging_destination_name: retryQueue },
     },
     // the poison message
     { dashboardUid: queues, panelTitle: 'Dead-lettered', refId: 'A' },

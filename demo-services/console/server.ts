@@ -14,6 +14,7 @@ import type { ChaosControl } from './faults.ts';
 import { Notices } from './notices.ts';
 import { ConsoleOrders } from './orders.ts';
 import { chartRoutes } from './routes/charts.ts';
+import { dashboardPreviewRoutes } from './routes/dashboards.ts';
 import { faultRoutes } from './routes/faults.ts';
 import { orderPageRoutes } from './routes/orderPage.ts';
 import { orderRoutes } from './routes/orders.ts';
@@ -44,6 +45,8 @@ export interface ConsoleDeps extends StateSources {
   readonly log?: Logger;
   /** The alert runbooks (`alerts/runbooks`), served under `/runbooks`; none when undefined. */
   readonly runbooksDir?: string;
+  /** The dashboards' previews (`dashboards/preview`), served under `/d/<uid>`; none when undefined. */
+  readonly dashboardPreviewsDir?: string;
   /** The charts the page draws and `/api/charts` runs (default: none). */
   readonly charts?: readonly ResolvedChart[];
 }
@@ -91,6 +94,7 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
   app.use(faultRoutes(chaos, deps.views, redirect, faultTimeline));
   app.use(traceRoutes(deps.config, deps.views));
   if (deps.runbooksDir) app.use(runbookRoutes(deps.runbooksDir, deps.views));
+  if (deps.dashboardPreviewsDir) app.use(dashboardPreviewRoutes(deps.dashboardPreviewsDir));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -135,6 +139,7 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     publicDir: path.join(dir, 'public'),
     runbooksDir: path.resolve(dir, '..', '..', 'alerts', 'runbooks'),
     charts: resolveCharts(chartCatalogue, loadDashboards(path.resolve(dir, '..', '..', 'dashboards'))),
+    dashboardPreviewsDir: path.resolve(dir, '..', '..', 'dashboards', 'preview'),
     orders: new ConsoleOrders(config.gatewayUrl),
     ...(config.orderServiceUrl ? { orderService: new OrderServiceSource(config.orderServiceUrl) } : {}),
     prometheus: new PrometheusSource(config.prometheusUrl),

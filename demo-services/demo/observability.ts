@@ -57,6 +57,19 @@ export const demoAlertsConfig: AlertsConfig = {
   },
 };
 
+/**
+ * The demo's rules with links that open pages the demo serves: runbooks on the console, and
+ * dashboards on Grafana when one is given, else the console's previews at Grafana's own path.
+ */
+function linkedAlertsConfig(input: Pick<ObservabilityInput, 'consoleUrl' | 'grafanaUrl'>): AlertsConfig {
+  const dashboards = input.grafanaUrl ?? input.consoleUrl;
+  return {
+    ...demoAlertsConfig,
+    ...(input.consoleUrl ? { runbookBaseUrl: `${input.consoleUrl}/runbooks` } : {}),
+    ...(dashboards ? { grafanaBaseUrl: dashboards.replace(/\/+$/, '') } : {}),
+  };
+}
+
 /** A PagerDuty integration key has 32 characters; the demo's is random, one per state dir. */
 export function demoRoutingKey(): string {
   return randomBytes(16).toString('hex');
@@ -101,8 +114,13 @@ export interface ObservabilityInput {
   build: PrometheusBuild;
   /** `host:port` of the OpenTelemetry Collector's own metrics, when it runs. */
   collectorTarget?: string;
-  /** The demo console's URL, when it runs: it serves the runbooks the alerts link to. */
+  /**
+   * The demo console's URL, when it runs: it serves the runbooks the alerts link to, and the
+   * dashboards' previews unless a Grafana serves the dashboards.
+   */
   consoleUrl?: string;
+  /** A Grafana serving the dashboards, when there is one. */
+  grafanaUrl?: string;
   print: (line: string) => void;
   stoppers: Array<() => Promise<void>>;
   urls: Record<string, string>;
@@ -114,10 +132,7 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
   const { root, state, ports, print, stoppers, urls, baseEnv } = input;
   const brokerHost = new URL(input.amqpUrl).hostname;
   const rabbit = await ensureRabbitmqPrometheus(brokerHost, print);
-  // The generated rules, with runbook links to the pages the demo serves when its console runs.
-  const config: AlertsConfig = input.consoleUrl
-    ? { ...demoAlertsConfig, runbookBaseUrl: `${input.consoleUrl}/runbooks` }
-    : demoAlertsConfig;
+  const config = linkedAlertsConfig(input);
   const ruleFiles: string[] = [];
   for (const file of renderRuleFiles(config)) {
     const target = path.join(state, file.path);

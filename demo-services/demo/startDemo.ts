@@ -38,6 +38,11 @@ export interface DemoOptions {
   prometheusBuild?: PrometheusBuild;
   /** Serve the demo console with its fault controls on `ports.console` (default false). */
   console?: boolean;
+  /**
+   * A Grafana serving the dashboards (`http://host:3000`), which the alerts' and the console's
+   * dashboard links then open. Default none: they open the console's previews (`/d/<uid>`).
+   */
+  grafanaUrl?: string;
   /** Start the load generator (default true) at this rate. */
   load?: boolean;
   loadRatePerSecond?: number;
@@ -273,6 +278,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         build: options.prometheusBuild ?? 'debian',
         ...(pipeline.collectorMetricsTarget ? { collectorTarget: pipeline.collectorMetricsTarget } : {}),
         ...(options.console ? { consoleUrl: `http://127.0.0.1:${ports.console}` } : {}),
+        ...(options.grafanaUrl ? { grafanaUrl: options.grafanaUrl } : {}),
         print,
         stoppers,
         urls,
@@ -300,6 +306,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           alertmanagerUrl: `http://127.0.0.1:${ports.alertmanager}`,
           ...(observability ? { pagerSinkUrl: `http://127.0.0.1:${ports.pagerDutySink}` } : {}),
           runbookBaseUrl: `http://127.0.0.1:${ports.console}/runbooks`,
+          grafanaUrl: options.grafanaUrl ?? `http://127.0.0.1:${ports.console}`,
           ...(pipeline.jaegerUrl ? { jaegerQueryUrl: pipeline.jaegerUrl } : {}),
           ...(pipeline.elasticsearchUrl ? { elasticsearchUrl: pipeline.elasticsearchUrl } : {}),
           demoMode: true,

@@ -18,6 +18,7 @@ try {
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     ...(env.AMQP_URL ? { amqpUrl: env.AMQP_URL } : {}),
+    ...(env.GRAFANA_URL ? { grafanaUrl: env.GRAFANA_URL } : {}),
     ...(env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     ...(env.LOAD_RATE_PER_SECOND ? { loadRatePerSecond: Number(env.LOAD_RATE_PER_SECOND) } : {}),
   });

@@ -64,6 +64,13 @@ function deliveredRow(action: string, dedupKey: string): RegExp {
   );
 }
 
+/** The link of an accepted event with the given text. */
+function linkOf(accepted: AcceptedEvent, text: string): { href: string; text: string } | undefined {
+  return (accepted.event as { links?: Array<{ href: string; text: string }> }).links?.find(
+    (l) => l.text === text,
+  );
+}
+
 async function sinkLog(): Promise<string> {
   return readFile(path.join(isolation.stateDir, 'logs', 'pagerduty-sink.log'), 'utf8');
 }
@@ -92,14 +99,20 @@ test('provider-down pages CircuitBreakerOpen through the pager, the console list
   );
   expect(trigger.dedup_key).not.toBe('');
   expect(trigger.event.payload).toMatchObject({ severity: 'critical', component: 'payment-service' });
-  // Its runbook link opens a page the demo serves, and the client link the demo's Alertmanager.
-  const runbook = (trigger.event as { links?: Array<{ href: string; text: string }> }).links?.find(
-    (l) => l.text === 'Runbook',
-  );
+  // Its runbook link opens a page the demo serves.
+  const runbook = linkOf(trigger, 'Runbook');
   expect(runbook?.href).toBe(`${demo.urls.console}/runbooks/CircuitBreakerOpen.md`);
   const page = await fetch(runbook?.href ?? '');
   expect(page.status).toBe(200);
   expect((await page.text()).split('\n')[0]).toBe('# CircuitBreakerOpen');
+  // Its dashboard link opens the dashboard's preview, served by the console (no Grafana here).
+  const dashboard = linkOf(trigger, 'Dashboard');
+  expect(dashboard?.href).toBe(`${demo.urls.console}/d/faultline-fault-tolerance`);
+  const preview = await fetch(dashboard?.href ?? '');
+  expect(preview.status).toBe(200);
+  expect(preview.headers.get('content-type')).toBe('image/png');
+  expect((await preview.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+  // Its client link opens the demo's Alertmanager.
   expect((trigger.event as { client_url?: string }).client_url).toBe(
     `http://127.0.0.1:${isolation.ports.alertmanager}`,
   );

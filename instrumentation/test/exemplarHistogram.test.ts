@@ -86,4 +86,30 @@ describe('ExemplarHistogram', () => {
     );
     expect(() => fastObserve({ labels: { nope: 'x' }, value: 1 })).toThrow(/label/i);
   });
+
+  it('records series that leave a label out like prom-client, and learns them after their first observation', async () => {
+    // The HTTP server leaves error_type off successful requests: those series must stay fast.
+    const h = pair();
+    const observeAll = (histogram: Histogram<Labels>): void => {
+      for (let i = 0; i < 300; i++) {
+        const labels = i % 3 === 0 ? { route: '/a' } : { route: '/a', status: i % 2 ? '500' : 'undefined' };
+        (histogram.observe as unknown as Observe)({
+          labels,
+          value: i / 100,
+          exemplarLabels: { trace_id: `t${i}` },
+        });
+      }
+    };
+    const prototype = Histogram.prototype as unknown as { updateExemplar: (...args: unknown[]) => void };
+    const slowPath = jest.spyOn(prototype, 'updateExemplar');
+    try {
+      observeAll(h.fast);
+      // One slow (prom-client) observation per distinct series: no status, "500" and "undefined".
+      expect(slowPath).toHaveBeenCalledTimes(3);
+    } finally {
+      slowPath.mockRestore();
+    }
+    observeAll(h.reference);
+    expect(await snapshot(h.fast)).toEqual(await snapshot(h.reference));
+  });
 });

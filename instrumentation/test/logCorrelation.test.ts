@@ -2,9 +2,15 @@
  * Log correlation and masking for pino and bunyan, on real apps started with the flag as child
  * processes (CommonJS and ESM): every record written while a request is served carries the
  * server span's `trace_id` and `span_id` (child loggers included), records outside a span carry
- * none, and neither a password field nor a card number in a message reaches stdout.
+ * none, and neither a password field nor a card number in a message reaches stdout. With
+ * `FAULTLINE_ELASTICSEARCH_URL` set, every record is also shipped as an ECS document, like
+ * winston's, with the span's ids under their ECS names and the same masking.
  */
 import { join } from 'node:path';
+import {
+  startElasticsearchBulkReceiver,
+  type ElasticsearchBulkReceiver,
+} from '../../testing/receivers/elasticsearchBulkReceiver.ts';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
 import { testAppDir } from '../scripts/compatibility.ts';
 import { ROOT, eventually, runApp, type RunningApp } from './support/runApp.ts';
@@ -24,16 +30,20 @@ const variants = loggers.flatMap((entry) => [
 
 describe.each(variants)('$name in the $kind app ($flag)', ({ logger, env, flag, script }) => {
   let receiver: OtlpTraceReceiver;
+  let elasticsearch: ElasticsearchBulkReceiver;
   let app: RunningApp;
 
   beforeAll(async () => {
     receiver = await startOtlpTraceReceiver();
+    elasticsearch = await startElasticsearchBulkReceiver();
     app = await runApp({
       script,
       flag,
       env: {
         ...env,
         LOGGER: logger,
+        FAULTLINE_ELASTICSEARCH_URL: elasticsearch.url,
+        FAULTLINE_LOG_FLUSH_INTERVAL_MS: '50',
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_BSP_SCHEDULE_DELAY: '50',
       },
@@ -43,6 +53,7 @@ describe.each(variants)('$name in the $kind app ($flag)', ({ logger, env, flag, 
   afterAll(async () => {
     await app?.stop();
     await receiver?.close();
+    await elasticsearch?.close();
   });
 
   it('puts the server span’s trace_id and span_id on every record written inside it', async () => {
@@ -64,6 +75,46 @@ describe.each(variants)('$name in the $kind app ($flag)', ({ logger, env, flag, 
       { trace_id: span.traceId, span_id: span.spanId, trace_flags: '01' },
       { trace_id: span.traceId, span_id: span.spanId, trace_flags: '01' },
     ]);
+  });
+
+  it('ships every record to Elasticsearch as an ECS document with the span’s ids, masked', async () => {
+    expect((await fetch(`${app.url}/order-3`)).status).toBe(200);
+    const span = await receiver.waitForSpan((s) => s.attributes['url.path'] === '/order-3');
+    const documents = await eventually(() => {
+      const found = elasticsearch
+        .documents()
+        .map((document) => document.source)
+        .filter((source) => source.requestId === 'order-3' || String(source.message).endsWith('order-3'));
+      return found.length === 2 ? found : undefined;
+    });
+    expect(elasticsearch.rejections()).toEqual([]);
+    expect(
+      documents.map((source) => ({
+        level: source['log.level'],
+        message: source.message,
+        trace: source['trace.id'],
+        span: source['span.id'],
+        service: source['service.name'],
+      })),
+    ).toEqual([
+      {
+        level: 'info',
+        message: 'handling request',
+        trace: span.traceId,
+        span: span.spanId,
+        service: 'example-app',
+      },
+      {
+        level: 'warn',
+        message: expect.stringMatching(/^charging card .* for order-3$/),
+        trace: span.traceId,
+        span: span.spanId,
+        service: 'example-app',
+      },
+    ]);
+    expect(documents[1]!.component).toBe('payments');
+    expect(JSON.stringify(documents)).not.toMatch(/hunter2|4111 1111 1111 1111/);
+    expect(documents.every((source) => typeof source['@timestamp'] === 'string')).toBe(true);
   });
 
   it('adds nothing to records written outside a span', async () => {

@@ -4,6 +4,7 @@
  * configuration, and the export queue's bound, retries and counters hold.
  */
 import { SpanKind, SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
+import { startOtlpGrpcTraceReceiver } from '../../testing/receivers/otlpGrpcTraceReceiver.ts';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
 import type { NormalisedSpan } from '../../testing/receivers/otlp/normaliseSpans.ts';
 import type { OtlpProtocol, SamplerConfig, TracesEnabled } from '../src/config/types.ts';
@@ -33,7 +34,7 @@ interface Pipeline {
 let running: Tracing | undefined;
 
 function pipeline(
-  receiver: OtlpTraceReceiver,
+  receiver: Pick<OtlpTraceReceiver, 'tracesUrl'>,
   overrides: Partial<TracesEnabled> & { protocol?: OtlpProtocol; sampler?: SamplerConfig } = {},
 ): Pipeline {
   const metrics = new MetricsRegistry({ service: service.name, defaultMetrics: false });
@@ -289,6 +290,25 @@ describe('the export queue', () => {
       }
     },
   );
+
+  it('counts spans a gRPC backend refuses in a partial success as dropped, and says who sends', async () => {
+    const receiver = await startOtlpGrpcTraceReceiver();
+    try {
+      receiver.setPartialSuccess({ rejectedSpans: 2, errorMessage: 'span too old' });
+      const { tracing, counter, selfLog } = pipeline({ tracesUrl: receiver.url }, { protocol: 'grpc' });
+      for (const name of ['a', 'b', 'c']) trace.getTracer('t').startSpan(name).end();
+      await tracing.queue.forceFlush();
+      expect(receiver.spans()).toHaveLength(3);
+      expect(await counter('faultline_telemetry_exported_total', { signal: 'traces' })).toBe(1);
+      expect(
+        await counter('faultline_telemetry_dropped_total', { signal: 'traces', reason: 'rejected' }),
+      ).toBe(2);
+      expect(selfLog.filter((line) => line.includes('span too old'))).toHaveLength(1);
+      expect(receiver.requests()[0]!.userAgent).toMatch(/^Faultline-OTLP-Exporter-JavaScript\/\d+\.\d+\.\d+/);
+    } finally {
+      await receiver.close();
+    }
+  });
 
   it('says who sends in the User-Agent of every export', async () => {
     const receiver = await startOtlpTraceReceiver();

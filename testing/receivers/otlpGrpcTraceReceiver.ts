@@ -8,7 +8,12 @@
  */
 import http2 from 'node:http2';
 import { gunzipSync } from 'node:zlib';
-import { decodeTraceExport, emptyExportResponse } from './otlp/decodeTraceExport.ts';
+import {
+  decodeTraceExport,
+  emptyExportResponse,
+  exportResponse,
+  type PartialSuccess,
+} from './otlp/decodeTraceExport.ts';
 import type { NormalisedSpan } from './otlp/normaliseSpans.ts';
 import { pollUntil, type WaitOptions } from './shared/waitFor.ts';
 
@@ -18,6 +23,7 @@ export interface TransportRecord {
   readonly httpVersion: string;
   readonly compressed: boolean;
   readonly spans: number;
+  readonly userAgent: string | undefined;
 }
 
 /** A running receiver. */
@@ -29,6 +35,8 @@ export interface OtlpGrpcTraceReceiver {
   /** Problems with requests that were refused (bad path, frame or body). */
   problems(): readonly string[];
   waitForSpan(predicate: (span: NormalisedSpan) => boolean, options?: WaitOptions): Promise<NormalisedSpan>;
+  /** Answers later gRPC exports with this `partial_success` (undefined: an empty response). */
+  setPartialSuccess(partial: PartialSuccess | undefined): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +70,7 @@ export async function startOtlpGrpcTraceReceiver(
   const spans: NormalisedSpan[] = [];
   const records: TransportRecord[] = [];
   const problems: string[] = [];
+  let partialSuccess: PartialSuccess | undefined;
 
   const handle = async (request: http2.Http2ServerRequest, response: http2.Http2ServerResponse) => {
     try {
@@ -75,8 +84,9 @@ export async function startOtlpGrpcTraceReceiver(
           httpVersion: request.httpVersion,
           compressed,
           spans: decoded.length,
+          userAgent: request.headers['user-agent'],
         });
-        const reply = emptyExportResponse('protobuf');
+        const reply = exportResponse('protobuf', partialSuccess);
         const frame = Buffer.alloc(5 + reply.length);
         frame.writeUInt32BE(reply.length, 1);
         reply.copy(frame, 5);
@@ -94,6 +104,7 @@ export async function startOtlpGrpcTraceReceiver(
           httpVersion: request.httpVersion,
           compressed,
           spans: decoded.length,
+          userAgent: request.headers['user-agent'],
         });
         response.setHeader('content-type', 'application/x-protobuf');
         response.end(emptyExportResponse('protobuf'));
@@ -132,6 +143,9 @@ export async function startOtlpGrpcTraceReceiver(
     spans: () => [...spans],
     requests: () => [...records],
     problems: () => [...problems],
+    setPartialSuccess: (partial) => {
+      partialSuccess = partial;
+    },
     waitForSpan: (predicate, wait) =>
       pollUntil(
         () => spans.find(predicate),

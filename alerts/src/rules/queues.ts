@@ -25,16 +25,45 @@ export function onBrokerLabel(matchers: string, queueLabel: string): string {
   return matchers.replace(/(^|,)(\s*)messaging_destination_name(?=\s*(=~|!~|!=|=))/g, `$1$2${queueLabel}`);
 }
 
+/** `text` as a regular expression matching exactly it, written for a PromQL string. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
+}
+
+/**
+ * `expr` with the `service` label of the queue's owner (`queueMetrics.owners`): the broker's
+ * series name no service, and without one PagerDuty's component is empty and neither grouping
+ * nor inhibition can tell whose queue it is. A dead-letter queue belongs to its work queue's
+ * owner. Queues no owner matches are left as they are.
+ */
+export function withQueueOwner(expr: string, { queueMetrics }: AlertsConfig): string {
+  const suffix = literal(queueMetrics.deadLetterSuffix);
+  return queueMetrics.owners.reduce(
+    (inner, owner) =>
+      `label_replace(${inner}, "service", "${owner.service}", "messaging_destination_name", "(?:${owner.queue})(?:${suffix})?")`,
+    expr,
+  );
+}
+
 /**
  * A broker series per queue, labelled as the consumers' metrics are (`messaging_system`,
- * `messaging_destination_name`), so the two sides join and inhibition sees one queue label.
+ * `messaging_destination_name`, and the owner's `service`), so the two sides join and routing
+ * and inhibition see the same labels. `queues` are matchers written for
+ * `messaging_destination_name`; `over` wraps the selected series (e.g. in a `delta`). The
+ * dashboards read the broker's queues through it too.
  */
-function brokerSeries(config: AlertsConfig, metric: string, queues: string, aggregate = 'max'): string {
+export function brokerQueueSeries(
+  config: AlertsConfig,
+  metric: string,
+  queues: string,
+  over: (series: string) => string = (series) => series,
+): string {
   const q = config.queueMetrics;
-  const raw = selector(metric, q.selector, onBrokerLabel(queues, q.queueLabel));
+  const raw = over(selector(metric, q.selector, onBrokerLabel(queues, q.queueLabel)));
   const named = `label_replace(${raw}, "messaging_destination_name", "$1", "${q.queueLabel}", "(.*)")`;
   const withSystem = `label_replace(${named}, "messaging_system", "${q.system}", "", "")`;
-  return `${aggregate} by ${groupBy([...QUEUE_LABELS, 'vhost'], config.groupingLabels)} (${withSystem})`;
+  const byQueue = `max by ${groupBy([...QUEUE_LABELS, 'vhost'], config.groupingLabels)} (${withSystem})`;
+  return withQueueOwner(byQueue, config);
 }
 
 /** Sub-expressions shared by the work-queue alerts, one series per queue. */
@@ -43,8 +72,8 @@ function workQueue(config: AlertsConfig) {
   const queue = [selectors.services, selectors.workQueues];
   return {
     on: `on ${queueBy(config)}`,
-    ready: brokerSeries(config, queueMetrics.ready, selectors.workQueues),
-    consumers: brokerSeries(config, queueMetrics.consumers, selectors.workQueues),
+    ready: brokerQueueSeries(config, queueMetrics.ready, selectors.workQueues),
+    consumers: brokerQueueSeries(config, queueMetrics.consumers, selectors.workQueues),
     consumed: `sum by ${queueBy(config)} (rate(${selector(metrics.messagingConsumed.name, ...queue)}[${thresholds.queueRateWindow}]))`,
     lag: `histogram_quantile(${num(thresholds.queueLagQuantile)}, sum by ${groupBy(['le', 'service', ...QUEUE_LABELS], groupingLabels)} (rate(${selector(`${metrics.messagingLag.name}_bucket`, ...queue)}[${thresholds.queueRateWindow}])))`,
   };
@@ -126,14 +155,12 @@ function consumerDeadLetters({ selectors, thresholds, groupingLabels }: AlertsCo
  */
 function deadLetterQueueDepthGrowing(config: AlertsConfig): AlertRule {
   const { selectors, thresholds, queueMetrics } = config;
-  const raw = selector(
+  const growth = brokerQueueSeries(
+    config,
     queueMetrics.ready,
-    queueMetrics.selector,
-    onBrokerLabel(selectors.deadLetterQueues, queueMetrics.queueLabel),
+    selectors.deadLetterQueues,
+    (series) => `delta(${series}[${thresholds.deadLetterWindow}])`,
   );
-  const named = `label_replace(delta(${raw}[${thresholds.deadLetterWindow}]), "messaging_destination_name", "$1", "${queueMetrics.queueLabel}", "(.*)")`;
-  const withSystem = `label_replace(${named}, "messaging_system", "${queueMetrics.system}", "", "")`;
-  const growth = `max by ${groupBy([...QUEUE_LABELS, 'vhost'], config.groupingLabels)} (${withSystem})`;
   const explained = `label_replace(${consumerDeadLetters(config)} > 0, "messaging_destination_name", "$1${queueMetrics.deadLetterSuffix}", "messaging_destination_name", "(.+)")`;
   return {
     alert: 'DeadLetterQueueGrowing',

@@ -5,7 +5,7 @@
  * the generated queue rules (only `for` shortened). Two consumers attach to a queue of the
  * test's own; Prometheus sees them; both connections are killed, as a crash would; messages
  * keep arriving; QueueNoConsumers fires for that queue, from the broker's numbers alone, since
- * nothing of the consumers is left to report anything.
+ * nothing of the consumers is left to report anything, with the queue's owner as its service.
  */
 import { randomBytes } from 'node:crypto';
 import amqp, { type ChannelModel } from 'amqplib';
@@ -22,6 +22,11 @@ const QUEUE = `faultline-alerts-test-${randomBytes(4).toString('hex')}.work`;
 const fast: AlertsConfig = {
   ...defaultConfig,
   thresholds: { ...defaultConfig.thresholds, queueNoConsumersFor: '2s', queueStalledFor: '2s' },
+  // The service that consumes the test's queues: the broker's series name none.
+  queueMetrics: {
+    ...defaultConfig.queueMetrics,
+    owners: [{ queue: 'faultline-alerts-test-[0-9a-f]+[.]work', service: 'payment-service' }],
+  },
 };
 
 let prometheus: RunningServer | undefined;
@@ -133,9 +138,11 @@ test('QueueNoConsumers fires for a queue whose consumers were all killed, from t
       `QueueNoConsumers for ${QUEUE}; broker says ${JSON.stringify(await vector(`{__name__=~"rabbitmq_detailed_queue_(messages_ready|consumers)", ${queueOf}}`))}`,
     90_000,
   );
+  // Named after the queue's owner, so PagerDuty's component and routing have a service.
   expect(alert).toEqual({
     alertname: 'QueueNoConsumers',
     severity: 'critical',
+    service: 'payment-service',
     messaging_system: 'rabbitmq',
     messaging_destination_name: QUEUE,
     vhost: '/',

@@ -7,9 +7,26 @@
  * windows and `for`s shortened to test speed). In each layout a healthy system raises nothing
  * but the Watchdog, and each of the demo's faults raises its alert, with its severity, on the
  * service it is about.
+ *
+ * What is scraped: the services' expositions come from the fault board (`support/faultBoard.ts`:
+ * one instrumentation `MetricsRegistry` per service, its counters, gauges and histograms set by
+ * the board and rendered by the registry's own exposition code), a stand-in for RabbitMQ's
+ * `/metrics/detailed` queue families, and a real OpenTelemetry Collector (the pinned build
+ * running `collector/otel-collector.yaml`) whose exporter's backend is gone: the telemetry fault
+ * sends it failed spans, and its own `otelcol_exporter_send_failed_spans` raises the alert.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startPrometheus, type RunningServer } from '../../../backends/index.ts';
+import {
+  freePort,
+  sendFailedSpan,
+  startCollector,
+  startPrometheus,
+  type RunningCollector,
+  type RunningServer,
+} from '../../../backends/index.ts';
 import { defaultConfig, type AlertsConfig, type AvailabilitySlo } from '../../src/config.ts';
 import { renderRuleFiles } from '../../src/render.ts';
 import {
@@ -25,6 +42,8 @@ const [defaultSlo] = defaultConfig.slos as [AvailabilitySlo];
 /** The default selectors and expressions, at test speed: 1s scrapes, windows of seconds. */
 const fast: AlertsConfig = {
   ...defaultConfig,
+  // The worker consumes the board's queues: the broker's series name no service, this does.
+  queueMetrics: { ...defaultConfig.queueMetrics, owners: [{ queue: 'jobs[.].+', service: 'worker' }] },
   thresholds: {
     ...defaultConfig.thresholds,
     serviceDownFor: '3s',
@@ -134,10 +153,12 @@ function expectedAlerts(layout: Layout): Array<Record<string, string>> {
     },
     { alertname: 'ServiceDown', severity: 'critical', ...downTarget },
     { alertname: 'ErrorBudgetBurnFast', severity: 'critical', slo: defaultSlo.name, service: 'gateway' },
-    // From the broker's endpoint: the queue's consumers are gone, the broker still reports it.
+    // From the broker's endpoint: the queue's consumers are gone, the broker still reports it,
+    // and the alert names the queue's owner (not the broker target's own service label).
     {
       alertname: 'QueueNoConsumers',
       severity: 'critical',
+      service: 'worker',
       messaging_system: 'rabbitmq',
       messaging_destination_name: QUEUES.noConsumer,
     },
@@ -160,6 +181,15 @@ function expectedAlerts(layout: Layout): Array<Record<string, string>> {
       service: 'order-service',
       cause: 'dropped',
     },
+    // The Collector's own metrics: spans it fails to send.
+    {
+      alertname: 'TelemetryPipelineDegraded',
+      severity: 'warning',
+      cause: 'collector_send_failed',
+      exporter: 'otlp/jaeger',
+      job:
+        layout === 'job per service' ? COLLECTOR : layout === 'one job' ? 'everything' : `shop/${COLLECTOR}`,
+    },
   ];
 }
 
@@ -181,12 +211,50 @@ function matches(alert: ApiAlert, expected: Record<string, string>): boolean {
   return Object.entries(expected).every(([label, value]) => alert.labels[label] === value);
 }
 
+/** The Collector's service name as its target is labelled. */
+const COLLECTOR = 'otel-collector';
+
+/**
+ * A real Collector whose exporter's backend (Jaeger) is gone, retries off so a failed send
+ * counts at once; `failSpans()` starts sending it failed spans, which it keeps and cannot send.
+ */
+async function startDeadEndCollector(): Promise<{
+  collector: RunningCollector;
+  instance: BoardInstance;
+  failSpans(): void;
+  stop(): Promise<void>;
+}> {
+  const dir = await mkdtemp(join(tmpdir(), 'faultline-layouts-'));
+  const collector = await startCollector({
+    jaegerOtlpEndpoint: `127.0.0.1:${await freePort()}`,
+    dir,
+    exportRetry: false,
+  });
+  let sender: NodeJS.Timeout | undefined;
+  return {
+    collector,
+    instance: { service: COLLECTOR, address: new URL(collector.metricsUrl).host },
+    failSpans() {
+      sender ??= setInterval(() => {
+        sendFailedSpan(collector.otlpHttpUrl, 'layouts-test').catch(() => undefined);
+      }, 500);
+    },
+    async stop() {
+      clearInterval(sender);
+      await collector.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe.each<Layout>(['job per service', 'one job', 'kubernetes'])('scrape layout: %s', (layout) => {
   let board: FaultBoard;
+  let collector: Awaited<ReturnType<typeof startDeadEndCollector>>;
   let prometheus: RunningServer;
 
   beforeAll(async () => {
     board = await startFaultBoard();
+    collector = await startDeadEndCollector();
     const files = Object.fromEntries(renderRuleFiles(fast).map((f) => [f.path, f.content]));
     prometheus = await startPrometheus({
       files: {
@@ -194,7 +262,7 @@ describe.each<Layout>(['job per service', 'one job', 'kubernetes'])('scrape layo
         'prometheus.yml': stringify({
           global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
           rule_files: Object.keys(files),
-          scrape_configs: scrapeConfigs(layout, board.instances),
+          scrape_configs: scrapeConfigs(layout, [...board.instances, collector.instance]),
         }),
       },
     });
@@ -202,6 +270,7 @@ describe.each<Layout>(['job per service', 'one job', 'kubernetes'])('scrape layo
 
   afterAll(async () => {
     await prometheus?.stop();
+    await collector?.stop();
     await board?.stop();
   });
 
@@ -230,8 +299,8 @@ describe.each<Layout>(['job per service', 'one job', 'kubernetes'])('scrape layo
     // Every window of the fast config (10s, 30s) filled with healthy samples, then 5 more
     // evaluations: nothing ever pending or firing.
     await poll(
-      async () => ((await instantVector(prometheus, 'count(up == 1) == 6')).length > 0 ? true : undefined),
-      { timeoutMs: 20_000, describe: () => 'all six targets up' },
+      async () => ((await instantVector(prometheus, 'count(up == 1) == 7')).length > 0 ? true : undefined),
+      { timeoutMs: 20_000, describe: () => 'all seven targets up (six of the board, the Collector)' },
     );
     await poll(
       async () => {
@@ -260,6 +329,7 @@ describe.each<Layout>(['job per service', 'one job', 'kubernetes'])('scrape layo
 
   it("each of the demo's faults raises its alert, with its severity, on the service it is about", async () => {
     await board.injectAll();
+    collector.failSpans();
     const expected = expectedAlerts(layout);
     const firing = await poll(
       async () => {

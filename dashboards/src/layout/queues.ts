@@ -7,7 +7,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { metrics } from '../catalogue.ts';
 import type { DashboardsConfig } from '../config.ts';
 import { series } from '../promql.ts';
-import { queuesQueries as q } from '../queries/queues.ts';
+import { queuesQueries as q, queueVariableSource } from '../queries/queues.ts';
 import { baseDashboard } from './base.ts';
 import { row, timeSeriesPanel } from './panels.ts';
 import { labelVariable } from './variables.ts';
@@ -19,15 +19,14 @@ export function queuesDashboard(config: DashboardsConfig): dashboard.Dashboard {
     'Faultline / Queues',
     'Message queues: depth, consumers, lag, outcomes and dead letters.',
   )
-    .withVariable(
-      labelVariable('queue', 'Queue', series(metrics.messagingQueueDepth), 'messaging_destination_name'),
-    )
+    .withVariable(labelVariable('queue', 'Queue', queueVariableSource.selector, queueVariableSource.label))
     .withVariable(labelVariable('group', 'Kafka group', series(metrics.kafkaConsumerGroupLag), 'group'))
     .withRow(row('Broker'))
     .withPanel(
       timeSeriesPanel(config, {
         title: 'Queue depth',
-        description: 'Messages in each queue: ready for delivery, and delivered but not yet acknowledged.',
+        description:
+          'Messages in each queue as the broker reports them (its own endpoint, which outlives the consumers): ready for delivery, and delivered but not yet acknowledged.',
         queries: q.depth,
         unit: 'short',
         stack: true,
@@ -38,7 +37,7 @@ export function queuesDashboard(config: DashboardsConfig): dashboard.Dashboard {
       timeSeriesPanel(config, {
         title: 'Consumers',
         description:
-          'Consumers attached to each queue. Zero with messages waiting means nothing will process them.',
+          'Consumers attached to each queue, as the broker reports them: still reported when every consumer is dead. Zero with messages waiting means nothing will process them.',
         queries: q.consumers,
         unit: 'short',
         min: 0,

@@ -1,8 +1,11 @@
 /**
- * Queries of the Queues dashboard: depth (ready, unacknowledged) and consumers as the broker
- * reports them, consumer lag percentiles, flow in and out, processing outcomes and dead letters;
- * and Kafka consumer groups as the brokers report them (lag, its age, members) with rebalances.
+ * Queries of the Queues dashboard: depth (ready, unacknowledged) and consumers as the broker's
+ * own endpoint reports them (the shared config's `queueMetrics`: it outlives every consumer, so
+ * a queue whose consumers are all dead still shows its backlog and zero consumers), consumer
+ * lag percentiles, flow in and out, processing outcomes and dead letters; and Kafka consumer
+ * groups as the brokers report them (lag, its age, members) with rebalances.
  */
+import { brokerQueueSeries } from '@faultline/alerts';
 import { metrics } from '../catalogue.ts';
 import { monitoring } from '../config.ts';
 import {
@@ -14,6 +17,7 @@ import {
   parseMatchers,
   quantile,
   rate,
+  selectorOf,
   series,
   sumBy,
   type Matcher,
@@ -27,13 +31,31 @@ const GROUP_TOPIC = ['group', 'topic'];
 const processed = (matchers: readonly Matcher[]): string =>
   rate(series(metrics.messagingProcessDuration, [...queues, ...matchers], 'count'));
 
+/**
+ * A broker series per queue (`messaging_destination_name`, as the consumers' metrics name the
+ * queue), the one the alerts read, for the queues `matchers` select.
+ */
+function broker(metric: string, matchers: string): string {
+  return brokerQueueSeries(monitoring, metric, matchers);
+}
+
+/** The queues the `$queue` variable selects, as a matcher setting the broker series read. */
+const SELECTED_QUEUES = `${QUEUE}=~"$queue"`;
+
+/** The series the `$queue` variable lists the broker's queues from, and the label naming them. */
+export const queueVariableSource = {
+  selector: selectorOf(monitoring.queueMetrics.ready, parseMatchers(monitoring.queueMetrics.selector)),
+  label: monitoring.queueMetrics.queueLabel,
+} as const;
+
 /** Targets per panel of the Queues dashboard. */
 export const queuesQueries = {
-  // The broker's view: several services may report the same queue, so take the max, not the sum.
+  // The broker's own view, one series per queue whoever consumes or publishes it.
   depth: [
-    query(maxBy([QUEUE, 'state'], series(metrics.messagingQueueDepth, queues)), legendOf(QUEUE, 'state')),
+    query(broker(monitoring.queueMetrics.ready, SELECTED_QUEUES), `{{${QUEUE}}} ready`),
+    query(broker(monitoring.queueMetrics.unacked, SELECTED_QUEUES), `{{${QUEUE}}} unacked`),
   ],
-  consumers: [query(maxBy([QUEUE], series(metrics.messagingQueueConsumers, queues)), legendOf(QUEUE))],
+  consumers: [query(broker(monitoring.queueMetrics.consumers, SELECTED_QUEUES), legendOf(QUEUE))],
   consumerLag: [0.5, 0.95, 0.99].map((q) =>
     query(quantile(q, metrics.messagingLag, queues, [QUEUE]), `p${q * 100} {{${QUEUE}}}`),
   ),
@@ -56,13 +78,7 @@ export const queuesQueries = {
   ],
   deadLetterDepth: [
     query(
-      sumBy(
-        [QUEUE],
-        maxBy(
-          [QUEUE, 'state'],
-          series(metrics.messagingQueueDepth, parseMatchers(monitoring.selectors.deadLetterQueues)),
-        ),
-      ),
+      sumBy([QUEUE], broker(monitoring.queueMetrics.ready, monitoring.selectors.deadLetterQueues)),
       `{{${QUEUE}}}`,
     ),
   ],

@@ -2,6 +2,7 @@
  * The fixture standing in for the demo until it runs: the demo's services (two gateway
  * instances, order-service, payment-service, payment-provider) as HTTP servers on free
  * loopback ports, each serving catalogue metrics from its own `MetricsRegistry` at `/metrics`,
+ * and the broker's own queue metrics on one more,
  * with {@link FixtureTraffic} advancing on a timer.
  */
 import http from 'node:http';
@@ -23,13 +24,13 @@ export interface FixtureOptions extends Partial<FaultSchedule> {
   readonly tickMs?: number;
 }
 
-async function serveMetrics(registry: MetricsRegistry): Promise<http.Server> {
+async function serveMetrics(render: () => Promise<string>): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     if (request.url !== '/metrics') {
       response.writeHead(404).end();
       return;
     }
-    registry.render('prometheus').then(
+    render().then(
       (body) =>
         response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body),
       (error: unknown) => response.writeHead(500).end(String(error)),
@@ -59,7 +60,13 @@ export async function startFixtureServices(options: FixtureOptions = {}): Promis
     registries.paymentService,
     registries.paymentProvider,
   ];
-  const servers = await Promise.all(all.map(serveMetrics));
+  const servers = await Promise.all(
+    [
+      ...all.map((registry) => () => registry.render('prometheus')),
+      // The broker's own endpoint, scraped like any target.
+      () => Promise.resolve(traffic.brokerExposition()),
+    ].map(serveMetrics),
+  );
   traffic.step();
   const timer = setInterval(() => traffic.step(), options.tickMs ?? 100);
   return {

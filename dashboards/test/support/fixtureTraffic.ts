@@ -7,6 +7,7 @@
  */
 import type { LabelValues } from 'prom-client';
 import type { MetricsRegistry } from '../../../instrumentation/src/metrics/MetricsRegistry.ts';
+import { monitoring } from '../../src/config.ts';
 
 /** The registries of the simulated services, by service name (instances share a name). */
 export interface FixtureRegistries {
@@ -101,7 +102,6 @@ export class FixtureTraffic {
     for (let i = 0; i < 4; i += 1) this.#order();
     this.#consume();
     this.#breakerTimers();
-    this.#queueGauges();
     this.#kafkaGroup();
     for (const registry of this.#allRegistries()) this.#telemetry(registry);
     this.#backups();
@@ -252,19 +252,27 @@ export class FixtureTraffic {
     }
   }
 
-  // The broker's view, as a queue monitor in order-service reports it.
-  #queueGauges(): void {
-    const reporter = this.#registries.orderService;
-    const depth = reporter.gauge('messagingQueueDepth');
-    const consumers = reporter.gauge('messagingQueueConsumers');
-    const queue = { ...RABBITMQ, messaging_destination_name: QUEUE };
-    const dlq = { ...RABBITMQ, messaging_destination_name: DLQ };
-    depth.set({ ...queue, state: 'ready' }, this.#backlog);
-    depth.set({ ...queue, state: 'unacked' }, Math.min(this.#backlog, 2));
-    depth.set({ ...dlq, state: 'ready' }, this.#deadLetters);
-    depth.set({ ...dlq, state: 'unacked' }, 0);
-    consumers.set(queue, 2);
-    consumers.set(dlq, 0);
+  /**
+   * The broker's own view of the queues, as RabbitMQ's
+   * `/metrics/detailed?family=queue_coarse_metrics&family=queue_consumer_count` answers it
+   * (the series the shared config's `queueMetrics` names): a broker's exposition, not a
+   * Faultline service's, so it is written here rather than by a catalogue registry.
+   */
+  brokerExposition(): string {
+    const { ready, unacked, consumers, queueLabel } = monitoring.queueMetrics;
+    const queues = [
+      { name: QUEUE, ready: this.#backlog, unacked: Math.min(this.#backlog, 2), consumers: 2 },
+      { name: DLQ, ready: this.#deadLetters, unacked: 0, consumers: 0 },
+    ];
+    const gauge = (metric: string, value: (q: (typeof queues)[number]) => number): string[] => [
+      `# TYPE ${metric} gauge`,
+      ...queues.map((q) => `${metric}{vhost="/",${queueLabel}="${q.name}"} ${value(q)}`),
+    ];
+    return `${[
+      ...gauge(ready, (q) => q.ready),
+      ...gauge(unacked, (q) => q.unacked),
+      ...gauge(consumers, (q) => q.consumers),
+    ].join('\n')}\n`;
   }
 
   // A Kafka consumer group of payment-service on orders.created, as the consumer-group monitor in

@@ -3,7 +3,9 @@
  * temporary TSDB, scraping the targets given, stopped and cleaned up by `stop()`.
  */
 import { stringify } from 'yaml';
+import { renderRuleFiles } from '@faultline/alerts';
 import { startPrometheus as startPinnedPrometheus } from '../../../backends/index.ts';
+import { monitoring } from '../../src/config.ts';
 
 /** A scrape job: its name and `host:port` targets. */
 /**
@@ -48,18 +50,23 @@ export async function waitFor<T>(
   }
 }
 
-/** Starts the pinned Prometheus scraping `jobs` every `scrapeInterval`, and waits until it is ready. */
+/**
+ * Starts the pinned Prometheus scraping `jobs` every `scrapeInterval`, with the rules generated
+ * from the shared config (the SLO panels read their recording rules), and waits until it is ready.
+ */
 export async function startPrometheus(
   jobs: readonly ScrapeJob[],
   scrapeInterval = '1s',
 ): Promise<RunningPrometheus> {
+  const rules = Object.fromEntries(renderRuleFiles(monitoring).map((file) => [file.path, file.content]));
   const config = stringify({
     global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
+    rule_files: Object.keys(rules),
     scrape_configs: jobs.map((job) => ({
       job_name: job.job,
       static_configs: [{ targets: [...job.targets] }],
     })),
   });
-  const { url, stop } = await startPinnedPrometheus({ files: { 'prometheus.yml': config } });
+  const { url, stop } = await startPinnedPrometheus({ files: { ...rules, 'prometheus.yml': config } });
   return { url, stop };
 }

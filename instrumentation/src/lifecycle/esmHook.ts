@@ -8,7 +8,16 @@ import { register as registerLoader } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 /** Packages whose top-level exports an instrumentation patches. */
-export const ESM_HOOKED_PACKAGES = ['pg', 'pg-pool', 'ioredis', 'mysql2', 'koa', 'pino', 'bunyan'] as const;
+export const ESM_HOOKED_PACKAGES = [
+  'pg',
+  'pg-pool',
+  'ioredis',
+  'mysql2',
+  'koa',
+  'pino',
+  'bunyan',
+  '@grpc/grpc-js',
+] as const;
 
 interface SyncHooks {
   register(options: { include: string[] }): void;

@@ -79,7 +79,8 @@ export function enableLibraryInstrumentations(
     );
   }
   // Masking applies whether or not correlation is on: secrets never reach a log line.
-  const logOptions = { correlation: config.logs.correlation, redactor };
+  const shipping = shipper && { shipper, service: config.service, redactor };
+  const logOptions = { correlation: config.logs.correlation, redactor, shipping };
   instrumentations.push(new PinoInstrumentation(logOptions), new BunyanInstrumentation(logOptions));
   const unregister = registerInstrumentations({ instrumentations });
   const stopFastifyRoutes = observeFastifyRoutes();

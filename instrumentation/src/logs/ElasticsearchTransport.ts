@@ -14,7 +14,7 @@ import type { ElasticsearchEnabled, ServiceIdentity } from '../config/types.ts';
 import { createRedactor, type Redactor } from '../redaction/createRedactor.ts';
 import { getRuntime } from '../runtime.ts';
 import { ElasticsearchShipper } from './ElasticsearchShipper.ts';
-import { toEcsRecord } from './ecsFormat.ts';
+import { shipRecord, type LogShipping } from './shipRecord.ts';
 
 /** Where records go: an existing shipper (shared, not owned), or a destination of its own. */
 export type ElasticsearchDestination =
@@ -88,6 +88,7 @@ export class ElasticsearchTransport extends TransportStream {
   readonly #owned: boolean;
   readonly #service: ServiceIdentity;
   readonly #redactor: Redactor;
+  #shipping: LogShipping | undefined;
 
   /**
    * With `{ shipper }` records go to that shipper, which the transport never shuts down. With
@@ -114,11 +115,8 @@ export class ElasticsearchTransport extends TransportStream {
 
   /** Converts `info` to a masked ECS record and buffers it; never throws into winston. */
   override log(info: object, next: () => void): void {
-    try {
-      this.shipper.enqueue(toEcsRecord(info, this.#service, this.#redactor));
-    } catch {
-      // A record that cannot be converted is not worth failing the app's log call.
-    }
+    this.#shipping ??= { shipper: this.shipper, service: this.#service, redactor: this.#redactor };
+    shipRecord(this.#shipping, info);
     next();
   }
 

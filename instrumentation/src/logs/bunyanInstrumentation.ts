@@ -2,12 +2,14 @@
  * Log correlation for bunyan without touching the app's code: `Logger.prototype._emit`, which
  * every record passes through before any stream sees it, masks the record's sensitive fields
  * and message and adds the active span's ids (`trace_id`/`span_id`/`trace_flags`, as
- * OpenTelemetry's bunyan instrumentation names them; `trace.id`/`span.id` on ECS records).
+ * OpenTelemetry's bunyan instrumentation names them; `trace.id`/`span.id` on ECS records),
+ * and, when logs are shipped, hands the record to the Elasticsearch shipper as an ECS document.
  */
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 import { addSpanIds, maskedRecord } from './recordFields.ts';
+import { bunyanInfo, shipRecord, type LogShipping } from './shipRecord.ts';
 
 /** The versions of bunyan whose internals this instrumentation knows. */
 export const SUPPORTED_BUNYAN_VERSIONS = ['>=1.0.0 <3'];
@@ -33,6 +35,8 @@ export interface BunyanInstrumentationOptions {
   /** Add the active span's ids to records written inside a span. */
   readonly correlation: boolean;
   readonly redactor: Redactor;
+  /** Ship every record to Elasticsearch; absent when logs are not shipped. */
+  readonly shipping?: LogShipping | undefined;
 }
 
 /** Patches bunyan loggers for masking and correlation (see the module comment). */
@@ -52,7 +56,7 @@ export class BunyanInstrumentation extends InstrumentationBase {
       'bunyan',
       SUPPORTED_BUNYAN_VERSIONS,
       (exports: BunyanModule) => {
-        const { correlation, redactor } = this.#options;
+        const { correlation, redactor, shipping } = this.#options;
         this._wrap(
           loggerOf(exports).prototype,
           '_emit',
@@ -63,6 +67,7 @@ export class BunyanInstrumentation extends InstrumentationBase {
               if (masked !== record) Object.assign(record, masked);
               if (typeof record.msg === 'string') record.msg = redactor.redactString(record.msg);
               if (correlation) addSpanIds(record);
+              if (shipping !== undefined && noemit !== true) shipRecord(shipping, bunyanInfo(record));
               return original.call(this, record, noemit);
             },
         );

@@ -4,12 +4,14 @@
  * record's sensitive fields and adds the active span's ids (after the app's own formatter; ECS
  * output, such as @elastic/ecs-pino-format's, gets `trace.id`/`span.id`, anything else
  * `trace_id`/`span_id`/`trace_flags`), and a `hooks.logMethod` that masks secrets in message
- * strings. Child loggers inherit both. The app's own formatter and hook still run.
+ * strings. Child loggers inherit both. The app's own formatter and hook still run. When logs are
+ * shipped, the hook also hands each call's record to the Elasticsearch shipper as an ECS document.
  */
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Redactor } from '../redaction/createRedactor.ts';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 import { addSpanIds, isEcsRecord, maskedRecord } from './recordFields.ts';
+import { pinoInfo, shipRecord, type LogShipping } from './shipRecord.ts';
 
 /** The versions of pino whose options this instrumentation knows. */
 export const SUPPORTED_PINO_VERSIONS = ['>=8.0.0 <11'];
@@ -33,6 +35,8 @@ export interface PinoInstrumentationOptions {
   /** Add the active span's ids to records written inside a span. */
   readonly correlation: boolean;
   readonly redactor: Redactor;
+  /** Ship every record to Elasticsearch; absent when logs are not shipped. */
+  readonly shipping?: LogShipping | undefined;
 }
 
 /** Wraps pino's factory so its loggers are masked and correlated (see the module comment). */
@@ -91,7 +95,7 @@ function writesEcs(options: PinoOptions): boolean {
 /** A copy of the app's options with Faultline's formatter and hook around the app's own. */
 function withFaultline(
   appOptions: PinoOptions,
-  { correlation, redactor }: PinoInstrumentationOptions,
+  { correlation, redactor, shipping }: PinoInstrumentationOptions,
 ): PinoOptions {
   const appFormatter = appOptions.formatters?.log;
   const appLogMethod = appOptions.hooks?.logMethod;
@@ -112,6 +116,7 @@ function withFaultline(
       ...appOptions.hooks,
       logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => unknown, level: number) {
         const masked = args.map((arg) => (typeof arg === 'string' ? redactor.redactString(arg) : arg));
+        if (shipping !== undefined) shipRecord(shipping, pinoInfo(this as object, masked, level));
         return appLogMethod ? appLogMethod.call(this, masked, method, level) : method.apply(this, masked);
       },
     },

@@ -39,7 +39,22 @@ type Internals = {
 const SERIES_CACHE_LIMIT = 10_000;
 
 /** Series by label value, one level per label name (no key string built per observation). */
-type SeriesTree = Map<string | number, SeriesTree | SeriesEntry>;
+type SeriesTree = Map<string | number | typeof ABSENT, SeriesTree | SeriesEntry>;
+
+/** The tree's key for a label the observation leaves out (prom-client leaves it off the series). */
+const ABSENT: unique symbol = Symbol('absent label');
+
+function treeKey(value: string | number | undefined): string | number | typeof ABSENT {
+  return value === undefined ? ABSENT : value;
+}
+
+function sameLabelValue(
+  recorded: string | number | undefined,
+  observed: string | number | undefined,
+): boolean {
+  if (recorded === undefined || observed === undefined) return recorded === observed;
+  return String(recorded) === String(observed);
+}
 
 /** A histogram with exemplars whose repeated observations skip prom-client's per-call work. */
 export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
@@ -86,10 +101,7 @@ export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
     const names = internals.labelNames;
     let node: SeriesTree | SeriesEntry | undefined = this.#series;
     for (let i = 0; i < names.length && node !== undefined; i++) {
-      const labelValue = labels[names[i]!];
-      // A series with a label left out is prom-client's to record.
-      if (labelValue === undefined) return false;
-      node = (node as SeriesTree).get(labelValue);
+      node = (node as SeriesTree).get(treeKey(labels[names[i]!]));
     }
     if (node === undefined) {
       this.#learn(labels, observation);
@@ -135,12 +147,12 @@ export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
     // A new series was appended last; otherwise search for the one with these label values.
     const candidates = entries.length > before ? [entries[entries.length - 1]!, ...entries] : entries;
     const entry = candidates.find((candidate) =>
-      names.every((name) => String(candidate.labels[name]) === String(labels[name])),
+      names.every((name) => sameLabelValue(candidate.labels[name], labels[name])),
     );
     if (entry === undefined || names.length === 0) return;
     let node = this.#series;
     for (let i = 0; i < names.length - 1; i++) {
-      const labelValue = labels[names[i]!]!;
+      const labelValue = treeKey(labels[names[i]!]);
       let next = node.get(labelValue) as SeriesTree | undefined;
       if (next === undefined) {
         next = new Map();
@@ -148,7 +160,7 @@ export class ExemplarHistogram<T extends string = string> extends Histogram<T> {
       }
       node = next;
     }
-    node.set(labels[names[names.length - 1]!]!, entry);
+    node.set(treeKey(labels[names[names.length - 1]!]), entry);
     this.#cached++;
   }
 }

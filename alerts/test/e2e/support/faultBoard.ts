@@ -1,13 +1,16 @@
 /**
  * Deterministic stand-ins for the demo's services, for the scrape-layout test: each instance
  * serves catalogue metrics (its own `MetricsRegistry`, so `service` is the app's label) at
- * `/metrics`, and a ticker advances its counters as the fault switched on says. Every fault the
+ * `/metrics`, and a ticker advances its counters as the fault switched on says: payment-service
+ * through a real breaker and retry policy and the instrumentation's adapters
+ * (`instrumentedPayment.ts`), the others by setting the registry's series directly. Every fault the
  * demo injects has a switch here, each on its own service or queue, so all can be on together
  * and each alert is told apart by its labels.
  */
 import http from 'node:http';
 import type net from 'node:net';
 import { MetricsRegistry } from '../../../../instrumentation/src/metrics/MetricsRegistry.ts';
+import { instrumentedPayment } from './instrumentedPayment.ts';
 
 /** The demo's faults, as the alerts see them. */
 export type Fault =
@@ -52,19 +55,6 @@ function tickGateway(r: MetricsRegistry, faulty: boolean): void {
     });
   for (let i = 0; i < 4; i += 1) observe(201);
   if (faulty) for (let i = 0; i < 4; i += 1) observe(503);
-}
-
-function tickPayment(r: MetricsRegistry, faulty: boolean): void {
-  const breaker = { breaker: 'payment-provider' };
-  for (const state of ['closed', 'open', 'half_open'] as const) {
-    r.gauge('breakerState').set(
-      { ...breaker, state },
-      (faulty ? state === 'open' : state === 'closed') ? 1 : 0,
-    );
-  }
-  const operation = { operation: 'charge' };
-  r.counter('retryAttempts').inc({ ...operation, outcome: 'success' }, 2);
-  if (faulty) r.counter('retryAttempts').inc({ ...operation, outcome: 'retry' }, 6);
 }
 
 function tickOrder(r: MetricsRegistry, faulty: boolean): void {
@@ -138,10 +128,11 @@ export async function startFaultBoard(tickMs = 250): Promise<FaultBoard> {
     worker: registry('worker'),
     inventory: registry(DOWN_SERVICE),
   };
+  const payment = instrumentedPayment(r.payment);
   let faulty = false;
   const tick = () => {
     tickGateway(r.gateway, faulty);
-    tickPayment(r.payment, faulty);
+    void payment.charge(2, faulty);
     tickOrder(r.order, faulty);
     tickWorker(r.worker, faulty);
     tickInventory(r.inventory);
@@ -170,6 +161,7 @@ export async function startFaultBoard(tickMs = 250): Promise<FaultBoard> {
     },
     async stop() {
       clearInterval(timer);
+      payment.stop();
       await Promise.all(servers.filter((s) => s !== down || !stopped).map(close));
     },
   };

@@ -1,0 +1,5 @@
+// The libraries of this test app, for fixtures elsewhere to load with its resolution.
+const { createClient } = require('redis');
+const { graphql, buildSchema } = require('graphql');
+
+module.exports = { createClient, graphql, buildSchema };

@@ -1,0 +1,3 @@
+// The libraries of this test app, for fixtures elsewhere to import with its resolution.
+export { createClient } from 'redis';
+export { graphql, buildSchema } from 'graphql';
