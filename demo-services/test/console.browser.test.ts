@@ -121,6 +121,19 @@ async function chartUntil(
   );
 }
 
+/** Waits until every chart has drawn data (or said why not), so a screenshot shows them all. */
+async function chartsDrawn(): Promise<void> {
+  await waitFor(
+    async () =>
+      (await page.locator('[data-chart]:not([data-updated-at]):not([data-error])').count()) === 0
+        ? true
+        : undefined,
+    () => 'every chart drawn',
+    LIVE_TIMEOUT_MS,
+    250,
+  );
+}
+
 const pendingNow = (series: DrawnSeries[]) => series.find((s) => s.name === 'pending')?.last ?? 0;
 
 async function orderIdsWithStatus(status: string): Promise<string[]> {
@@ -195,6 +208,7 @@ test('a newcomer watches the charts, takes the provider down, sees the breaker o
     500,
   );
   expect(exemplar).toMatch(/^\/traces\/[0-9a-f]{32}$/);
+  await chartsDrawn();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'console-healthy.png'), fullPage: true });
   expect(await openTrace(exemplar, ['gateway'], false)).toBe(exemplar.split('/')[2]);
   await page.goto(consoleUrl);
@@ -213,6 +227,7 @@ test('a newcomer watches the charts, takes the provider down, sees the breaker o
   // The page the pager accepted, within the alert's promise, with a runbook the console renders.
   const delivered = page.locator('[data-delivered-page="CircuitBreakerOpen"][data-action="trigger"]').first();
   await delivered.waitFor({ timeout: Math.max(1000, PAGE_TIMEOUT_MS - (Date.now() - faultAt)) });
+  await chartsDrawn();
   await page.screenshot({ path: path.join(SCREENSHOTS, 'console-provider-down.png'), fullPage: true });
   const runbook = (await delivered.locator('[data-page-runbook]').getAttribute('href')) ?? '';
   expect(runbook).toBe(`${consoleUrl}/runbooks/CircuitBreakerOpen.md`);

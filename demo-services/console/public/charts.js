@@ -58,7 +58,9 @@ function faultMarks(data) {
 function firstTime(data) {
   const times = [...data.series.map((s) => s.points[0]?.[0]), ...data.faults.map((f) => f.from)];
   const known = times.filter((t) => Number.isFinite(t));
-  return known.length > 0 ? Math.max(data.start, Math.min(...known)) : data.start;
+  const first = known.length > 0 ? Math.max(data.start, Math.min(...known)) : data.start;
+  // At least a minute across: an axis of one instant would be stretched to days.
+  return Math.min(first, data.end - 60_000);
 }
 
 function option(data) {
