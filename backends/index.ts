@@ -1,8 +1,8 @@
 /**
  * The real backends Faultline's tests and demo run against, built once from pinned versions
  * (`versions.ts`) and started on free loopback ports: the OpenTelemetry Collector, Jaeger,
- * Elasticsearch, Prometheus, Alertmanager and Kafka; an S3-compatible object store (moto) and
- * throwaway PostgreSQL clusters. Import from here; the rest is internal.
+ * Elasticsearch, Prometheus, Alertmanager and Kafka; an S3-compatible object store (moto),
+ * throwaway PostgreSQL clusters and a Redis replication group under Sentinel. Import from here; the rest is internal.
  */
 export { BACKENDS, type BackendName } from './versions.ts';
 export { ensureBuilt, ensureAllBuilt, isBuilt } from './build.ts';
@@ -33,6 +33,14 @@ export { startElasticsearch, type RunningElasticsearch, type ElasticsearchOption
 export { startKafka, type RunningKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 export { startPrometheus, startAlertmanager, type RunningServer, type ServerOptions } from './prometheus.ts';
 export { startObjectStore, type RunningObjectStore } from './objectStore.ts';
+export {
+  startRedisSentinel,
+  askMaster,
+  redisCommand,
+  type RunningRedisSentinel,
+  type RedisSentinelOptions,
+  type RedisAddress,
+} from './redisSentinel.ts';
 export {
   startPostgres,
   runPgProgram,

@@ -38,9 +38,15 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string, valu
 
 /**
  * Starts a replica of `primary` named `name`: creates its slot on the primary, takes a base
- * backup (`-R` writes primary_conninfo with application_name=`name` and standby.signal), starts it.
+ * backup (`-R` writes primary_conninfo with application_name=`name` and standby.signal), starts it
+ * on `port` (default: a free one; a rebuilt member takes its old port, so the services'
+ * multi-host URL still names it).
  */
-export async function startReplica(primary: RunningPostgres, name: string): Promise<RunningPostgres> {
+export async function startReplica(
+  primary: RunningPostgres,
+  name: string,
+  port?: number,
+): Promise<RunningPostgres> {
   await query(
     primary.url(),
     `SELECT pg_create_physical_replication_slot($1) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)`,
@@ -66,7 +72,11 @@ export async function startReplica(primary: RunningPostgres, name: string): Prom
     '-d',
     `application_name=${name}`,
   ]);
-  return startPostgres({ dataDir, settings: { ...PRIMARY_SETTINGS, cluster_name: name } });
+  return startPostgres({
+    dataDir,
+    settings: { ...PRIMARY_SETTINGS, cluster_name: name },
+    ...(port === undefined ? {} : { port }),
+  });
 }
 
 /**
@@ -84,6 +94,15 @@ export async function makeSynchronous(primary: RunningPostgres, name: string): P
       throw new Error(`replica ${name} did not become synchronous: ${JSON.stringify(status)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Stops `primary`'s commits from waiting for any replica (a promoted member inherits the setting
+ * its base backup copied, naming a standby that may be itself).
+ */
+export async function makeAsynchronous(primary: RunningPostgres): Promise<void> {
+  await query(primary.url(), 'ALTER SYSTEM RESET synchronous_standby_names');
+  await query(primary.url(), 'SELECT pg_reload_conf()');
 }
 
 /** A primary and its replica; `hosts` is the multi-host URL services connect with. */

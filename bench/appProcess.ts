@@ -6,13 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { freePort } from '../backends/ports.ts';
+import type { Preload } from './variants.ts';
 
 /** How to start the app. */
 export interface AppLaunch {
   readonly node: string;
   readonly script: string;
-  /** Modules to preload with --require. */
-  readonly preload: readonly string[];
+  /** Modules loaded before the app, each with its flag (--require or --import). */
+  readonly preload: readonly Preload[];
   readonly execArgv?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /** CPU list for taskset (undefined: not pinned). */
@@ -58,7 +59,7 @@ export async function startApp(launch: AppLaunch, readyTimeoutMs = 20_000): Prom
   const port = await freePort();
   const nodeArgs = [
     ...(launch.execArgv ?? []),
-    ...launch.preload.flatMap((m) => ['--require', m]),
+    ...launch.preload.flatMap((p) => [p.flag, p.module]),
     launch.script,
   ];
   const [command, args] =

@@ -8,7 +8,7 @@ import { freePort, startApp } from './appProcess.ts';
 import { startElasticsearchSink } from './esSink.ts';
 import { measure, type Load, type RssSample } from './measure.ts';
 import { scrapeNewSpaceMiB, scrapeSelfTelemetry, sumSeries, type SelfTelemetry } from './selfTelemetry.ts';
-import type { OtlpSink } from './sink.ts';
+import type { Sink } from './sink.ts';
 import { median, ratio, rotate, slope } from './stats.ts';
 import { baseEnv, type Backends, type Variant } from './variants.ts';
 
@@ -66,7 +66,7 @@ export interface BackendsContext {
   readonly root: string;
   readonly appScript: string;
   readonly appCpu: string | undefined;
-  readonly sink: OtlpSink;
+  readonly sink: Sink;
   readonly variant: Variant;
   readonly load: Load;
   readonly warmupS: number;
@@ -86,9 +86,9 @@ async function runOnce(
   context.sink.reset();
   const backends: Backends =
     state === 'healthy'
-      ? { otlpUrl: context.sink.url, elasticsearchUrl: healthyEs }
+      ? { sinkUrl: context.sink.url, elasticsearchUrl: healthyEs }
       : {
-          otlpUrl: `http://127.0.0.1:${await freePort()}`,
+          sinkUrl: `http://127.0.0.1:${await freePort()}`,
           elasticsearchUrl: `http://127.0.0.1:${await freePort()}`,
         };
   const metricsPort = await freePort();

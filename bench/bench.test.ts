@@ -1,88 +1,76 @@
 /**
- * The bench runs end to end in --quick mode and produces a complete results file. Speed goals
- * are not asserted here (they live in the bench itself); only that every variant was measured,
- * the numbers are sane, Faultline makes exactly one span per request on a route that makes no
- * outgoing call, the hand-set-up OTel SDK's spans reach the sink, and the prom-client preload
- * really times the service's requests (so its row is not just the bare app).
+ * The bench's pure parts and its references: the settings keep a full run under 15 minutes and
+ * a quick one under 3 on the default shapes and variants, the variant list is what the issue
+ * compares, and the prom-client preload really times the service's requests (so its row is not
+ * just the bare app). The decoders are tested in protocols/, the sink against the real agents in
+ * sink.test.ts, the targets in targets.test.ts; `npm run bench -- --quick` is the end-to-end run.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './appProcess.ts';
+import { freePort, startApp } from './appProcess.ts';
+import { estimateDurationS, parseBenchConfig } from './config.ts';
+import { SHAPE_IDS, shapes } from './shapes.ts';
+import { baseEnv, DEFAULT_VARIANTS, variants } from './variants.ts';
 
 const ROOT = join(__dirname, '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 
-interface QuickReport {
-  overhead: {
-    variant: string;
-    throughput: number;
-    p99Ms: number;
-    rssPeakMiB: number;
-    spansPerRequest?: number;
-  }[];
-  backendsDown: { throughputDown: number; queues: Record<string, { size: number; capacity: number }> };
-  targets: { target: string }[];
-}
+describe('the bench settings', () => {
+  const ROOT_VARIANTS = variants(ROOT);
+  const runsPerRound = SHAPE_IDS.length * DEFAULT_VARIANTS.length;
 
-function runQuickBench(outFile: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(NODE, ['bench/run.ts', '--quick', '--only', 'overhead,down', '--out', outFile], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, output }));
-  });
-}
-
-describe('npm run bench --quick', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
-  const outFile = join(dir, 'results.json');
-  let report: QuickReport;
-
-  beforeAll(async () => {
-    const { code, output } = await runQuickBench(outFile);
-    if (code !== 0) throw new Error(`bench exited with ${code}:\n${output}`);
-    report = JSON.parse(readFileSync(outFile, 'utf8')) as QuickReport;
-  }, 180_000);
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('measures every variant with non-zero throughput, latency and memory', () => {
-    expect(report.overhead.map((s) => s.variant)).toEqual([
+  it('compare bare, Faultline on and off, and every peer agent on every shape by default', () => {
+    const config = parseBenchConfig([], 'results.json');
+    expect(config.shapes).toEqual(['express', 'fastify', 'express-db']);
+    expect(config.variants.map((id) => ROOT_VARIANTS[id].role)).toEqual([
       'bare',
       'faultline',
-      'faultline-traces-off',
-      'otel-defaults',
-      'otel-http-express',
-      'prom-client-only',
+      'faultline',
+      'peer',
+      'peer',
+      'peer',
+      'peer',
+      'peer',
     ]);
-    for (const summary of report.overhead) {
-      expect(summary.throughput).toBeGreaterThan(0);
-      expect(summary.p99Ms).toBeGreaterThan(0);
-      expect(summary.rssPeakMiB).toBeGreaterThan(10);
-    }
   });
 
-  it('counts exactly one span per request for Faultline defaults on a route without outgoing calls', () => {
-    expect(report.overhead.find((s) => s.variant === 'faultline')?.spansPerRequest).toBe(1);
+  it('add bare to a chosen list of variants and reject unknown ones', () => {
+    expect(parseBenchConfig(['--variant', 'dd-trace'], 'r.json').variants).toEqual(['bare', 'dd-trace']);
+    expect(() => parseBenchConfig(['--shape', 'koa'], 'r.json')).toThrow('--shape koa is not accepted');
   });
 
-  it('gets the spans of the hand-set-up OTel SDK (http and express only) to the sink', () => {
-    expect(report.overhead.find((s) => s.variant === 'otel-http-express')?.spansPerRequest).toBeGreaterThan(
-      0,
-    );
+  it('estimate a full run under 15 minutes and a quick one under 3', () => {
+    const full = parseBenchConfig([], 'r.json');
+    const quick = parseBenchConfig(['--quick'], 'r.json');
+    expect(estimateDurationS(full, runsPerRound, SHAPE_IDS.length)).toBeLessThan(15 * 60);
+    expect(estimateDurationS(quick, runsPerRound, 0)).toBeLessThan(3 * 60);
   });
+});
 
-  it('keeps serving with the backends down, against a bounded trace queue', () => {
-    expect(report.backendsDown.throughputDown).toBeGreaterThan(0);
-    expect(report.backendsDown.queues.traces?.capacity).toBeGreaterThan(0);
-    expect(report.targets.length).toBeGreaterThan(0);
-  });
+describe('the service shapes', () => {
+  it.each(SHAPE_IDS)(
+    '%s serves the loaded route and the route calling it once',
+    async (id) => {
+      const shape = shapes(ROOT)[id];
+      const app = await startApp({
+        node: NODE,
+        script: shape.script,
+        preload: [],
+        env: { ...baseEnv(), ...shape.env },
+        cpu: undefined,
+        cwd: ROOT,
+      });
+      try {
+        const direct = (await (await fetch(`${app.url}/users/7`)).json()) as Record<string, unknown>;
+        const profile = (await (await fetch(`${app.url}/users/7/profile`)).json()) as Record<string, unknown>;
+        expect(direct).toMatchObject({ id: '7', name: 'Ada' });
+        expect(profile).toEqual({ profile: direct });
+      } finally {
+        await app.stop();
+      }
+    },
+    20_000,
+  );
 });
 
 describe('the prom-client only variant', () => {

@@ -1,12 +1,15 @@
 /**
  * The bench's settings, parsed once from the command line and the environment. Defaults keep a
- * full `npm run bench` near seven minutes on a 2-core machine: three interleaved rounds of the
- * six overhead variants (each run about 12 s with start-up and span counting, so a fourth round
- * would add over a minute), and four backends runs of 12 s warm-up plus 20 s; `--quick` is a
- * smoke run.
+ * full `npm run bench` under 15 minutes on a 2-core machine ({@link estimateDurationS} prints the
+ * estimate at start): three interleaved rounds of 8 variants on 3 shapes (72 runs of about 9.5 s
+ * each with start-up, warm-up, probe and span counting), four backends-down runs of 8 s warm-up
+ * plus 12 s, and the demo; `--quick` is a smoke run of one round of everything, under 3 minutes.
  */
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SHAPE_IDS, type ShapeId } from './shapes.ts';
+import { DEFAULT_VARIANTS, REFERENCE_VARIANTS, type VariantId } from './variants.ts';
 
 /** Which parts of the bench to run. */
 export type Part = 'overhead' | 'down' | 'demo';
@@ -34,10 +37,22 @@ export interface BenchConfig {
   readonly downWarmupS: number;
   /** Rounds of the backends-down pair (BENCH_DOWN_ROUNDS). */
   readonly downRounds: number;
+  /**
+   * Seconds under load of the CPU profile the full bench takes of Faultline on each shape where
+   * it misses a target of its own cost (BENCH_PROFILE_S; none with --quick).
+   */
+  readonly profileS: number;
   /** Seconds of demo load per scenario (BENCH_DEMO_DURATION_S). */
   readonly demoDurationS: number;
   readonly parts: readonly Part[];
-  /** Where results.json goes (`--out <path>`). */
+  /** Service shapes of the overhead part (`--shape express,fastify`; default all). */
+  readonly shapes: readonly ShapeId[];
+  /**
+   * Variants of the overhead part (`--variant faultline,dd-trace`, bare always added; default
+   * every agent; `--references` adds the hand-written OTel-SDK and prom-client references).
+   */
+  readonly variants: readonly VariantId[];
+  /** Where results.json goes (`--out <path>`; with --quick, the temporary directory). */
   readonly outFile: string;
   /** Write the table into README.md (off with --quick or --no-readme). */
   readonly updateReadme: boolean;
@@ -72,6 +87,29 @@ function parseParts(raw: string | undefined): readonly Part[] {
   return parts as Part[];
 }
 
+function parseList<T extends string>(
+  argv: readonly string[],
+  flag: string,
+  accepted: readonly T[],
+  fallback: readonly T[],
+): readonly T[] {
+  const raw = argValue(argv, flag);
+  if (raw === undefined) return fallback;
+  const items = raw.split(',').map((item) => item.trim());
+  for (const item of items) {
+    if (!accepted.includes(item as T))
+      throw new Error(`${flag} ${raw} is not accepted: ${accepted.join(', ')} are`);
+  }
+  return items as T[];
+}
+
+function parseVariants(argv: readonly string[]): readonly VariantId[] {
+  const all = [...DEFAULT_VARIANTS, ...REFERENCE_VARIANTS];
+  const fallback = argv.includes('--references') ? all : DEFAULT_VARIANTS;
+  const chosen = parseList(argv, '--variant', all, fallback);
+  return chosen.includes('bare') ? chosen : ['bare', ...chosen];
+}
+
 function hasTaskset(): boolean {
   try {
     execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
@@ -87,18 +125,46 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
   const pin = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && hasTaskset();
   return {
     quick,
-    durationS: positive('BENCH_DURATION_S', quick ? 1 : 6),
+    durationS: positive('BENCH_DURATION_S', quick ? 1 : 4),
     warmupS: positive('BENCH_WARMUP_S', quick ? 0.5 : 2),
     rounds: Math.round(positive('BENCH_ROUNDS', quick ? 1 : 3)),
     connections: Math.round(positive('BENCH_CONNECTIONS', 50)),
     pipelining: Math.round(positive('BENCH_PIPELINING', 1)),
-    downDurationS: positive('BENCH_DOWN_DURATION_S', quick ? 2 : 20),
-    downWarmupS: positive('BENCH_DOWN_WARMUP_S', quick ? 0.5 : 12),
+    downDurationS: positive('BENCH_DOWN_DURATION_S', quick ? 2 : 12),
+    downWarmupS: positive('BENCH_DOWN_WARMUP_S', quick ? 0.5 : 8),
     downRounds: Math.round(positive('BENCH_DOWN_ROUNDS', quick ? 1 : 2)),
+    profileS: positive('BENCH_PROFILE_S', 5),
     demoDurationS: positive('BENCH_DEMO_DURATION_S', quick ? 2 : 10),
     parts: parseParts(argValue(argv, '--only')),
-    outFile: argValue(argv, '--out') ?? defaultOutFile,
+    shapes: parseList(argv, '--shape', SHAPE_IDS, SHAPE_IDS),
+    variants: parseVariants(argv),
+    // A quick run's figures are a smoke test: they never replace the committed results.
+    outFile:
+      argValue(argv, '--out') ?? (quick ? join(tmpdir(), 'faultline-bench-quick.json') : defaultOutFile),
     updateReadme: !quick && !argv.includes('--no-readme'),
     pinning: pin ? { app: '0', driver: '1' } : undefined,
   };
+}
+
+/** Seconds each overhead run takes beyond its warm-up and measured window (start, probe, stop, decoding). */
+const RUN_OVERHEAD_S = 3;
+/** Seconds each backends-down run takes beyond its windows. */
+const DOWN_OVERHEAD_S = 1.5;
+/** Seconds the demo takes to start and stop (several services, a database and a queue). */
+const DEMO_OVERHEAD_S = 15;
+
+/**
+ * The whole bench's expected duration in seconds, given how many overhead runs a round has and
+ * on how many shapes Faultline may be profiled (at most one profile per shape).
+ */
+export function estimateDurationS(config: BenchConfig, runsPerRound: number, profiles: number): number {
+  let total = 0;
+  if (config.parts.includes('overhead')) {
+    total += config.rounds * runsPerRound * (config.warmupS + config.durationS + RUN_OVERHEAD_S);
+    total += profiles * (config.warmupS + config.profileS + RUN_OVERHEAD_S);
+  }
+  if (config.parts.includes('down'))
+    total += config.downRounds * 2 * (config.downWarmupS + config.downDurationS + DOWN_OVERHEAD_S);
+  if (config.parts.includes('demo')) total += 2 * config.demoDurationS + DEMO_OVERHEAD_S;
+  return total;
 }

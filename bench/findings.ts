@@ -1,77 +1,141 @@
 /**
- * Why a missed target is missed, for the README: each reason quotes this run's figures, and
- * the measurements it rests on.
+ * Why a missed target is missed, for the README: each reason quotes this run's figures (and,
+ * where the bench profiled Faultline on that shape, this run's self time by package), and says
+ * how to reproduce the profile.
  */
 import type { OverheadSummary } from './overhead.ts';
-import type { TargetCheck } from './report.ts';
+import type { ProfileSummary } from './profiler.ts';
+import type { ShapeReport } from './report.ts';
 import { round } from './stats.ts';
-
-/**
- * Where the defaults' extra CPU goes, measured on 2026-11-25 by switching parts off in the same
- * interleaved load (scratch builds of the instrumentation; see the bench section of the README).
- */
-const CPU_NOTE =
-  'Switching parts off one at a time under the same load puts it in the span itself: entering a ' +
-  'fresh context per request costs at most 1 µs, the span’s life (ids, start, attributes, end) ' +
-  '≈ 3.5 µs, and redacting and encoding it to OTLP protobuf plus the batched export ≈ 3 µs in the ' +
-  'running service (about 0.5 µs in a tight loop; the rest is cache and garbage-collection pressure ' +
-  'from interleaving with the app); log correlation and the exemplar cost no measurable time. The ' +
-  'OpenTelemetry SDK pipeline this replaced cost about twice as much (0.54× bare before). On this ' +
-  '2-vCPU virtual machine a variant’s CPU per request moves by about ±5% from run to run.';
+import { LIMITS, lightestPeer, type TargetCheck, type TargetId } from './targets.ts';
 
 const RSS_NOTE =
-  'The difference under load is V8’s young generation. V8 grows new space (semi-spaces 16 → 32 → ' +
-  '64 MiB) once the bytes surviving scavenges add up, so the figure depends on the window as much as ' +
-  'on the service: in a 25 s run bare grows too (semi-space 16 → 32 MiB). With traces on, Node keeps ' +
-  'each keep-alive connection’s last request context alive (the connection’s idle timer captures the ' +
-  'async context frame, and with it the server span), which doubles what survives a scavenge ' +
-  '(≈ 125 KB against ≈ 60 KB with traces off, from `--trace-gc-nvp`), so V8 takes that step ' +
-  'within the window; without entering the context it does not, and RSS stays at the traces-off ' +
-  'figure (entering a fresh empty context per request is enough to grow it). Spans release their ' +
-  'attributes once encoded, so what stays is a few hundred bytes per connection. Idle, the difference is the modules Faultline loads (prom-client, the OpenTelemetry ' +
-  'API, core and instrumentation base; contrib instrumentations such as pg’s and ioredis’s only once ' +
-  'the app loads their library).';
+  'V8 grows its young generation (semi-spaces doubling) once the bytes surviving scavenges add up, so ' +
+  'the figure depends on the window as much as on the service. With traces on, Node keeps each ' +
+  'keep-alive connection’s last request context alive (the connection’s idle timer captures the async ' +
+  'context frame, and with it the server span), which raises what survives a scavenge (see ' +
+  '`--trace-gc-nvp`), so V8 takes that step within the window; the traces-off row shows the figure ' +
+  'without it. Idle, the difference is the modules Faultline loads (prom-client, the OpenTelemetry API, ' +
+  'core and instrumentation base, and contrib instrumentations once the app loads their library).';
 
 function us(value: number): string {
   return `${round(value, 1)} µs`;
 }
 
-/** One sentence per missed target, quoting the figures of this run. */
+function percent(share: number): string {
+  return `${round(100 * share, 1)}%`;
+}
+
+/** The profile sentence of a shape: this run's self time by package, or how to take it. */
+function profileNote(shape: ShapeReport, profiles: readonly ProfileSummary[]): string {
+  const command = `\`node bench/profile.ts faultline 10 --shape ${shape.id}\``;
+  const profile = profiles.find((p) => p.shape === shape.id && p.variant === 'faultline');
+  if (profile === undefined) return `Where the time goes: ${command}.`;
+  const packages = profile.byPackage
+    .slice(0, 8)
+    .map((p) => `${p.name} ${percent(p.share)}`)
+    .join(', ');
+  return (
+    `Self time by package in this run’s profile of Faultline on this shape ` +
+    `(${round(profile.cpuUsPerRequest, 1)} µs per request under the profiler): ${packages}. Reproduce: ${command}.`
+  );
+}
+
+interface ShapeFigures {
+  readonly shape: ShapeReport;
+  readonly bare: OverheadSummary;
+  readonly faultline: OverheadSummary;
+  readonly tracesOff: OverheadSummary | undefined;
+  readonly onShape: readonly OverheadSummary[];
+}
+
+function cpuNote(f: ShapeFigures, profile: string): string {
+  const peer = lightestPeer(f.onShape);
+  const tracing = f.tracesOff
+    ? ` (${us(f.tracesOff.cpuOverheadUs)} with traces off, so tracing is ${us(f.faultline.cpuOverheadUs - f.tracesOff.cpuOverheadUs)} of it)`
+    : '';
+  const against = peer
+    ? `; the lightest peer, ${peer.label}, adds ${us(peer.cpuOverheadUs)}, so the target allows ${us(LIMITS.cpuShareOfLightestPeer * peer.cpuOverheadUs)}`
+    : '';
+  return (
+    `**${f.shape.label}, CPU against the peers:** Faultline adds ${us(f.faultline.cpuOverheadUs)} of app CPU per ` +
+    `request over bare’s ${us(f.bare.cpuUsPerRequest)}${tracing}${against}. ${profile}`
+  );
+}
+
+function throughputNote(f: ShapeFigures, profile: string): string {
+  return (
+    `**${f.shape.label}, throughput and latency:** the app spends ${us(f.faultline.cpuUsPerRequest)} of CPU per ` +
+    `request against ${us(f.bare.cpuUsPerRequest)} bare (capacity ${round(1 / f.faultline.vsBare.cpu, 2)}× bare` +
+    `${f.tracesOff ? `; ${us(f.tracesOff.cpuUsPerRequest)} with traces off` : ''}). ${profile}`
+  );
+}
+
+function rssNote(f: ShapeFigures): string {
+  return (
+    `**${f.shape.label}, RSS:** ${round(f.faultline.rssPeakMiB, 0)} MiB under load against ` +
+    `${round(f.bare.rssPeakMiB, 0)} MiB bare (idle ${round(f.faultline.idleRssMiB, 0)} vs ` +
+    `${round(f.bare.idleRssMiB, 0)} MiB${f.tracesOff ? `; traces off ${round(f.tracesOff.rssPeakMiB, 0)} MiB under load` : ''}). ${RSS_NOTE}`
+  );
+}
+
+function spansNote(f: ShapeFigures): string {
+  const names = Object.entries(f.faultline.spanNames ?? {})
+    .map(([name, n]) => `${name} × ${round(n, 2)}`)
+    .join(', ');
+  return `**${f.shape.label}, spans:** span names per request of the loaded route: ${names || 'none received'}.`;
+}
+
+function shapeNotes(
+  f: ShapeFigures,
+  missed: ReadonlySet<TargetId>,
+  profiles: readonly ProfileSummary[],
+): string[] {
+  const notes: string[] = [];
+  const profile = profileNote(f.shape, profiles);
+  if (missed.has('cpu-vs-peers')) notes.push(cpuNote(f, profile));
+  if (missed.has('throughput') || missed.has('p99'))
+    notes.push(
+      throughputNote(f, missed.has('cpu-vs-peers') ? 'Where the time goes: the profile above.' : profile),
+    );
+  if (missed.has('rss')) notes.push(rssNote(f));
+  if (missed.has('spans') || missed.has('spans-outgoing')) notes.push(spansNote(f));
+  if (missed.has('traces-off') && f.tracesOff) {
+    notes.push(
+      `**${f.shape.label}, traces off:** ${us(f.tracesOff.cpuUsPerRequest)} of CPU per request against ` +
+        `${us(f.bare.cpuUsPerRequest)} bare (the request histogram, the diagnostics-channel subscriber, and the ` +
+        'redaction and correlation of every log record); a throughput ratio further from the CPU ratio than ' +
+        'that is noise from other work on the machine.',
+    );
+  }
+  return notes;
+}
+
+/** One paragraph per shape and kind of miss, quoting the figures of this run. */
 export function explainMisses(
   targets: readonly TargetCheck[],
-  overhead: readonly OverheadSummary[] | undefined,
+  overhead: readonly OverheadSummary[],
+  shapes: readonly ShapeReport[],
+  profiles: readonly ProfileSummary[],
 ): string[] {
-  const by = (id: string): OverheadSummary | undefined => overhead?.find((s) => s.variant === id);
-  const bare = by('bare');
-  const faultline = by('faultline');
-  const tracesOff = by('faultline-traces-off');
-  const missed = (prefix: string): boolean => targets.some((t) => !t.met && t.target.startsWith(prefix));
   const notes: string[] = [];
-  if (bare && faultline && (missed('defaults: throughput') || missed('defaults: p99'))) {
+  for (const shape of shapes) {
+    const missed = new Set(targets.filter((t) => !t.met && t.shape === shape.id).map((t) => t.id));
+    const onShape = overhead.filter((s) => s.shape === shape.id);
+    const by = (id: string): OverheadSummary | undefined =>
+      onShape.find((s) => s.variant === id && s.rounds > 0);
+    const bare = by('bare');
+    const faultline = by('faultline');
+    if (missed.size === 0 || !bare || !faultline) continue;
     notes.push(
-      `**Defaults throughput/latency:** the app spends ${us(faultline.cpuUsPerRequest)} of CPU per request ` +
-        `against ${us(bare.cpuUsPerRequest)} bare` +
-        (tracesOff
-          ? ` and ${us(tracesOff.cpuUsPerRequest)} with traces off, so tracing is the cost. `
-          : '. ') +
-        CPU_NOTE,
+      ...shapeNotes(
+        { shape, bare, faultline, tracesOff: by('faultline-traces-off'), onShape },
+        missed,
+        profiles,
+      ),
     );
   }
-  if (bare && faultline && missed('defaults: RSS')) {
-    notes.push(
-      `**Defaults RSS:** ${round(faultline.rssPeakMiB, 0)} MiB under load against ${round(bare.rssPeakMiB, 0)} MiB ` +
-        `bare (idle ${round(faultline.idleRssMiB, 0)} vs ${round(bare.idleRssMiB, 0)} MiB). ${RSS_NOTE}`,
-    );
-  }
-  if (bare && tracesOff && missed('traces off')) {
-    notes.push(
-      `**Traces off:** ${us(tracesOff.cpuUsPerRequest)} of CPU per request against ${us(bare.cpuUsPerRequest)} bare ` +
-        '(the request histogram, the diagnostics-channel subscriber, and the redaction and correlation of ' +
-        'every winston record, together about what prom-client alone costs); a throughput ratio ' +
-        'further from the CPU ratio than that is noise from other work on the machine.',
-    );
-  }
-  if (missed('backends down: no RSS')) {
+  if (targets.some((t) => !t.met && t.id === 'down-rss')) {
     notes.push(
       '**Backends down, RSS:** see the RSS series in results.json; the trace queue stays at its capacity, so ' +
         'growth there is the V8 heap, not a buffer.',

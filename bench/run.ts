@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: overhead side by side, backends down, and demo throughput, in one bounded
- * run on loopback. Prints a table, writes bench/results.json and the README's bench section.
- * Flags: --quick (smoke run), --only overhead,down,demo, --out <file>, --no-readme.
+ * `npm run bench`: overhead side by side (Faultline against the agents users pick instead, on
+ * three service shapes), backends down, and demo throughput, in one bounded run on loopback.
+ * Prints a table, writes bench/results.json and the README's bench section.
+ * Flags: --quick (smoke run), --only overhead,down,demo, --shape <ids>, --variant <ids>,
+ * --references, --out <file>, --no-readme.
  * Environment: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_ROUNDS, BENCH_CONNECTIONS,
  * BENCH_DOWN_DURATION_S, BENCH_DOWN_WARMUP_S, BENCH_DOWN_ROUNDS, BENCH_DEMO_DURATION_S, BENCH_PIN=0 (no taskset).
  */
@@ -15,28 +17,35 @@ import {
   type BackendsRun,
   type BackendsSummary,
 } from './backendsDown.ts';
-import { parseBenchConfig, type BenchConfig } from './config.ts';
+import { estimateDurationS, parseBenchConfig, type BenchConfig } from './config.ts';
 import { runDemoThroughput, type DemoResult } from './demoThroughput.ts';
 import { describeMachine } from './machine.ts';
 import { runLoad } from './measure.ts';
-import { runOverhead, summariseOverhead, type OverheadRun, type OverheadSummary } from './overhead.ts';
-import { checkTargets, renderMarkdown, updateReadme, writeResults, type BenchReport } from './report.ts';
-import { startOtlpSink, type OtlpSink } from './sink.ts';
-import { baseEnv, variants } from './variants.ts';
+import {
+  runOverhead,
+  summariseOverhead,
+  type FailedRun,
+  type OverheadRun,
+  type OverheadSummary,
+} from './overhead.ts';
+import { profileVariant, type ProfileSummary } from './profiler.ts';
+import { renderMarkdown, updateReadme, writeResults, type BenchReport, type ShapeReport } from './report.ts';
+import { shapes as allShapes, whyNotRunnable, type Shape } from './shapes.ts';
+import { startSink, type Sink } from './sink.ts';
+import { checkTargets, type TargetCheck } from './targets.ts';
+import { baseEnv, variants, type Variant } from './variants.ts';
+import { installedVersions } from './versions.ts';
 
 const root = join(import.meta.dirname, '..');
-const appScript = join(root, 'bench', 'app', 'express-app.cjs');
 const config: BenchConfig = parseBenchConfig(process.argv.slice(2), join(root, 'bench', 'results.json'));
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const all = variants(root);
-const overheadVariants = [
-  all.bare,
-  all.faultline,
-  all['faultline-traces-off'],
-  all['otel-defaults'],
-  all['otel-http-express'],
-  all['prom-client-only'],
-];
+const shapeById = allShapes(root);
+const appScript = shapeById.express.script;
+const chosenVariants = config.variants.map((id) => all[id]);
+const variantsOf = (shape: Shape): Variant[] =>
+  chosenVariants.filter((variant) => shape.id === 'express' || !variant.expressOnly);
+const versionsOf = (variant: Variant): string => installedVersions(root, variant.packages);
 const load = {
   path: '/users/42',
   connections: config.connections,
@@ -61,24 +70,51 @@ async function warmDriver(): Promise<void> {
   }
 }
 
-async function overheadPart(sink: OtlpSink): Promise<{ runs: OverheadRun[]; summary: OverheadSummary[] }> {
-  log(`overhead: ${overheadVariants.length} variants × ${config.rounds} rounds, interleaved`);
-  const runs = await runOverhead({
+/** The chosen shapes, each with the reason it cannot run here if one of its services is down. */
+async function shapeReports(): Promise<{ runnable: Shape[]; reports: ShapeReport[] }> {
+  const runnable: Shape[] = [];
+  const reports: ShapeReport[] = [];
+  for (const id of config.shapes) {
+    const shape = shapeById[id];
+    const skipped = await whyNotRunnable(shape);
+    if (skipped === undefined) runnable.push(shape);
+    else log(`shape ${id} not run: ${skipped}`);
+    reports.push({
+      id,
+      label: shape.label,
+      clientCallsPerRequest: shape.clientCallsPerRequest,
+      versions: installedVersions(root, shape.packages),
+      skipped,
+    });
+  }
+  return { runnable, reports };
+}
+
+async function overheadPart(
+  sink: Sink,
+  shapes: readonly Shape[],
+): Promise<{ runs: OverheadRun[]; failed: FailedRun[]; summary: OverheadSummary[] }> {
+  const perRound = shapes.reduce((n, shape) => n + variantsOf(shape).length, 0);
+  log(`overhead: ${perRound} runs (shapes × variants) × ${config.rounds} rounds, interleaved`);
+  const { runs, failed } = await runOverhead({
     node: process.execPath,
     root,
-    appScript,
     appCpu: config.pinning?.app,
     sink,
     load,
     warmupS: config.warmupS,
     rounds: config.rounds,
-    variants: overheadVariants,
+    shapes,
+    variantsOf,
     log,
   });
-  return { runs, summary: summariseOverhead(runs, overheadVariants) };
+  const summary = shapes.flatMap((shape) =>
+    summariseOverhead(runs, failed, shape.id, variantsOf(shape), versionsOf),
+  );
+  return { runs, failed, summary };
 }
 
-async function downPart(sink: OtlpSink): Promise<{ runs: BackendsRun[]; summary: BackendsSummary }> {
+async function downPart(sink: Sink): Promise<{ runs: BackendsRun[]; summary: BackendsSummary }> {
   log(
     `backends down: healthy vs down × ${config.downRounds} rounds, ${config.downDurationS} s each ` +
       `after ${config.downWarmupS} s of warm-up`,
@@ -98,7 +134,7 @@ async function downPart(sink: OtlpSink): Promise<{ runs: BackendsRun[]; summary:
   return { runs, summary: summariseBackendsDown(runs) };
 }
 
-async function demoPart(sink: OtlpSink): Promise<DemoResult> {
+async function demoPart(sink: Sink): Promise<DemoResult> {
   log(`demo throughput: healthy and provider down, ${config.demoDurationS} s each`);
   sink.reset();
   try {
@@ -114,6 +150,98 @@ async function demoPart(sink: OtlpSink): Promise<DemoResult> {
   }
 }
 
+/** What the parts produced. */
+interface PartsResult {
+  overhead: OverheadSummary[] | undefined;
+  backendsDown: BackendsSummary | undefined;
+  demo: DemoResult | undefined;
+  profiles: ProfileSummary[];
+  raw: Record<string, unknown>;
+}
+
+/** Profiles Faultline on each shape where it missed a target of its own cost, for the README's reasons. */
+async function profilePart(
+  sink: Sink,
+  shapes: readonly Shape[],
+  targets: readonly TargetCheck[],
+): Promise<ProfileSummary[]> {
+  const costly = new Set(['cpu-vs-peers', 'throughput', 'p99', 'rss']);
+  const profiles: ProfileSummary[] = [];
+  for (const shape of shapes) {
+    if (!targets.some((t) => !t.met && t.shape === shape.id && costly.has(t.id))) continue;
+    log(`profile: Faultline on ${shape.id} (${config.profileS} s under load with --cpu-prof)`);
+    sink.reset();
+    try {
+      profiles.push(
+        await profileVariant({
+          root,
+          shape,
+          variant: all.faultline,
+          backends: { sinkUrl: sink.url, elasticsearchUrl: undefined },
+          load: { ...load, durationS: config.profileS },
+          warmupS: config.warmupS,
+          cpu: config.pinning?.app,
+        }),
+      );
+    } catch (error) {
+      log(`  not profiled: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  return profiles;
+}
+
+async function runParts(
+  sink: Sink,
+  runnable: readonly Shape[],
+  shapes: readonly ShapeReport[],
+): Promise<PartsResult> {
+  const result: PartsResult = {
+    overhead: undefined,
+    backendsDown: undefined,
+    demo: undefined,
+    profiles: [],
+    raw: {},
+  };
+  await warmDriver();
+  if (config.parts.includes('overhead')) {
+    const part = await overheadPart(sink, runnable);
+    result.overhead = part.summary;
+    result.raw.overheadRuns = part.runs;
+    result.raw.failedRuns = part.failed;
+    if (!config.quick)
+      result.profiles = await profilePart(sink, runnable, checkTargets(shapes, part.summary, undefined));
+  }
+  if (config.parts.includes('down')) {
+    const part = await downPart(sink);
+    result.backendsDown = part.summary;
+    result.raw.backendsRuns = part.runs;
+  }
+  if (config.parts.includes('demo')) {
+    // The demo is many processes: they get every CPU, not the load generator's one.
+    if (config.pinning)
+      execFileSync('taskset', ['-pc', `0-${availableParallelism() - 1}`, String(process.pid)], {
+        stdio: 'ignore',
+      });
+    result.demo = await demoPart(sink);
+  }
+  return result;
+}
+
+function settings(pinning: string): Record<string, unknown> {
+  return {
+    quick: config.quick,
+    connections: config.connections,
+    pipelining: config.pipelining,
+    durationS: config.durationS,
+    warmupS: config.warmupS,
+    rounds: config.rounds,
+    downDurationS: config.downDurationS,
+    downWarmupS: config.downWarmupS,
+    downRounds: config.downRounds,
+    pinning,
+  };
+}
+
 async function main(): Promise<void> {
   if (config.pinning)
     execFileSync('taskset', ['-pc', config.pinning.driver, String(process.pid)], { stdio: 'ignore' });
@@ -124,54 +252,30 @@ async function main(): Promise<void> {
   log(
     `machine: ${machine.cpus}× ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverage.join(' ')}; ${pinning}`,
   );
-  const sink = await startOtlpSink();
-  const raw: Record<string, unknown> = {};
-  let overhead: OverheadSummary[] | undefined;
-  let backendsDown: BackendsSummary | undefined;
-  let demo: DemoResult | undefined;
+  const { runnable, reports: shapes } = await shapeReports();
+  const perRound = runnable.reduce((n, shape) => n + variantsOf(shape).length, 0);
+  const estimate = estimateDurationS(config, perRound, config.quick ? 0 : runnable.length);
+  log(`estimated duration: ${Math.floor(estimate / 60)} min ${Math.round(estimate % 60)} s (at most)`);
+  const startedAt = performance.now();
+  const sink = await startSink();
+  let parts: PartsResult;
   try {
-    await warmDriver();
-    if (config.parts.includes('overhead')) {
-      const part = await overheadPart(sink);
-      overhead = part.summary;
-      raw.overheadRuns = part.runs;
-    }
-    if (config.parts.includes('down')) {
-      const part = await downPart(sink);
-      backendsDown = part.summary;
-      raw.backendsRuns = part.runs;
-    }
-    if (config.parts.includes('demo')) {
-      // The demo is many processes: they get every CPU, not the load generator's one.
-      if (config.pinning)
-        execFileSync('taskset', ['-pc', `0-${availableParallelism() - 1}`, String(process.pid)], {
-          stdio: 'ignore',
-        });
-      demo = await demoPart(sink);
-    }
+    parts = await runParts(sink, runnable, shapes);
   } finally {
     await sink.close();
   }
+  const tookS = (performance.now() - startedAt) / 1000;
+  log(`took ${Math.floor(tookS / 60)} min ${Math.round(tookS % 60)} s`);
+  const { raw, ...results } = parts;
   const report: BenchReport = {
     takenAt: new Date().toISOString(),
+    tookS,
     machine,
     machineAfter: describeMachine(),
-    settings: {
-      quick: config.quick,
-      connections: config.connections,
-      pipelining: config.pipelining,
-      durationS: config.durationS,
-      warmupS: config.warmupS,
-      rounds: config.rounds,
-      downDurationS: config.downDurationS,
-      downWarmupS: config.downWarmupS,
-      downRounds: config.downRounds,
-      pinning,
-    },
-    overhead,
-    backendsDown,
-    demo,
-    targets: checkTargets(overhead, backendsDown),
+    settings: settings(pinning),
+    shapes,
+    ...results,
+    targets: checkTargets(shapes, results.overhead, results.backendsDown),
     raw,
   };
   writeResults(config.outFile, report);

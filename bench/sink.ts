@@ -1,91 +1,166 @@
 /**
- * The local OTLP/HTTP sink both Faultline and the OpenTelemetry defaults export to. It answers
- * every signal (traces, metrics, logs) with 200 and keeps trace bodies undecoded during the run,
- * so the sink's own CPU does not compete with the load generator; `traceShapes()` decodes them
- * afterwards with the strict receiver's decoder and counts spans per trace.
+ * The local sink every traced variant exports to, on one loopback port: it speaks OTLP/HTTP
+ * (Faultline, EDOT, the OpenTelemetry SDK), the Datadog agent's trace intake (dd-trace), Elastic
+ * APM Server's intake (elastic-apm-node) and Sentry's envelope endpoint (@sentry/node), each
+ * answered as its collector would. Trace bodies are kept undecoded during the run, so the sink's
+ * own CPU does not compete with the load generator, and at most KEEP_BYTES per window (bounded
+ * memory and decoding time); {@link shapeOf} decodes them afterwards with the protocol's decoder.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  decodeTraceExport,
-  emptyExportResponse,
-  encodingOf,
-} from '../testing/receivers/otlp/decodeTraceExport.ts';
-import type { NormalisedSpan } from '../testing/receivers/otlp/normaliseSpans.ts';
-import { readBody } from '../testing/receivers/shared/readBody.ts';
-import { parseMediaType } from '../testing/receivers/shared/mediaType.ts';
+import { constants, gunzipSync, inflateSync } from 'node:zlib';
+import { datadog } from './protocols/datadog.ts';
+import { elasticApm } from './protocols/elasticApm.ts';
+import { otlp } from './protocols/otlp.ts';
+import type { Protocol, Received, Route } from './protocols/protocol.ts';
+import { sentry } from './protocols/sentry.ts';
+import { summariseTraces, type SpanRecord, type TraceShape } from './traceShape.ts';
 
-/** Requests per OTLP signal path, and bytes received. */
+export type { TraceShape } from './traceShape.ts';
+
+/** Every protocol the sink accepts, tried in order. */
+export const PROTOCOLS: readonly Protocol[] = [otlp, datadog, elasticApm, sentry];
+
+/** Requests per signal, bytes received, and trace bodies not kept past the window's budget. */
 export interface SinkTraffic {
   readonly traces: number;
   readonly metrics: number;
   readonly logs: number;
   readonly other: number;
   readonly bytes: number;
+  readonly notKept: number;
 }
 
-/** Spans grouped by trace, for traces whose root request matched a path. */
-export interface TraceShape {
-  readonly traces: number;
-  readonly spans: number;
-  /** Mean spans per trace (per request: the bench sends no traceparent). */
-  readonly spansPerTrace: number;
-  /** Mean SERVER / CLIENT / INTERNAL spans per trace. */
-  readonly byKind: { readonly server: number; readonly client: number; readonly internal: number };
-  /** Distinct span names seen, with counts per trace. */
-  readonly names: Readonly<Record<string, number>>;
+/** A kept trace body, still as it came over the wire. */
+export interface KeptBody {
+  readonly protocol: Protocol;
+  readonly request: Received;
+  readonly raw: Buffer;
+  readonly contentEncoding: string | undefined;
 }
 
 /** A running sink. */
-export interface OtlpSink {
-  /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT. */
+export interface Sink {
+  /** Base URL: OTEL_EXPORTER_OTLP_ENDPOINT, DD_TRACE_AGENT_URL, ELASTIC_APM_SERVER_URL, the DSN's host. */
   readonly url: string;
   traffic(): SinkTraffic;
-  /** Decodes what was received and summarises the traces whose root span's path matches. */
-  traceShape(matches: (path: string) => boolean): TraceShape;
+  /**
+   * Resolves once the sink has been quiet for a moment (at most SETTLE_LIMIT_MS): after a load, an
+   * agent's backlog has drained; after an app has exited, its last export is in.
+   */
+  settle(): Promise<void>;
+  /** The trace bodies kept since the last cut (or reset); starts a new window. */
+  cut(): readonly KeptBody[];
   /** Forgets everything received. */
   reset(): void;
   close(): Promise<void>;
 }
 
-const SPAN_KIND_SERVER = 2;
-const SPAN_KIND_CLIENT = 3;
+/** Raw trace bytes kept per window: enough for tens of thousands of traces of any agent. */
+const KEEP_BYTES = 4 * 1024 * 1024;
+/** Longest wait for an agent's requests to stop arriving. */
+const SETTLE_LIMIT_MS = 2_000;
+/** How long without a new request counts as quiet. */
+const QUIET_MS = 100;
+const NOT_FOUND: Route = { signal: 'other', keep: false, status: 404, headers: {}, body: '' };
+
+function emptyTraffic(): Record<keyof SinkTraffic, number> {
+  return { traces: 0, metrics: 0, logs: 0, other: 0, bytes: 0, notKept: 0 };
+}
+
+function routeOf(request: Received): { protocol: Protocol | undefined; route: Route } {
+  for (const protocol of PROTOCOLS) {
+    const route = protocol.route(request);
+    if (route) return { protocol, route };
+  }
+  return { protocol: undefined, route: NOT_FOUND };
+}
+
+/** What the sink holds between cuts: the kept window, traffic counts, requests in progress. */
+class SinkState {
+  window: KeptBody[] = [];
+  windowBytes = 0;
+  traffic = emptyTraffic();
+  receiving = 0;
+  lastBegun = 0;
+
+  begin(): void {
+    this.receiving += 1;
+    this.lastBegun = performance.now();
+  }
+
+  /** Counts a finished request and keeps its body if it carries spans and the window has room. */
+  finish(route: Route, body: KeptBody | undefined, bytes: number): void {
+    this.receiving -= 1;
+    this.traffic[route.signal] += 1;
+    this.traffic.bytes += bytes;
+    if (body === undefined) return;
+    if (this.windowBytes + body.raw.length > KEEP_BYTES) this.traffic.notKept += 1;
+    else {
+      this.window.push(body);
+      this.windowBytes += body.raw.length;
+    }
+  }
+
+  cut(): KeptBody[] {
+    const closed = this.window;
+    this.window = [];
+    this.windowBytes = 0;
+    return closed;
+  }
+
+  /** Quiet: no request in progress and none begun for QUIET_MS. */
+  quiet(): boolean {
+    return this.receiving === 0 && performance.now() - this.lastBegun >= QUIET_MS;
+  }
+}
+
+/** Answers one request as its protocol's collector would, and records it in `state`. */
+function receive(state: SinkState, req: IncomingMessage, res: ServerResponse): void {
+  const request: Received = {
+    method: req.method ?? 'GET',
+    path: (req.url ?? '/').split('?')[0]!,
+    contentType: req.headers['content-type'],
+  };
+  const { protocol, route } = routeOf(request);
+  const chunks: Buffer[] = [];
+  state.begin();
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // 'close' also comes when an agent's streamed request is cut off by its process exiting:
+  // what arrived is kept all the same (the decoders skip a truncated tail).
+  req.once('close', () => {
+    const raw = Buffer.concat(chunks);
+    const keep = protocol !== undefined && route.keep && raw.length > 0;
+    const body = keep
+      ? { protocol, request, raw, contentEncoding: req.headers['content-encoding'] }
+      : undefined;
+    state.finish(route, body, raw.length);
+  });
+  req.once('end', () => {
+    res.writeHead(route.status, route.headers);
+    res.end(route.body);
+  });
+}
 
 /** Starts the sink on a free loopback port. */
-export async function startOtlpSink(): Promise<OtlpSink> {
-  let bodies: { body: Buffer; encoding: 'protobuf' | 'json' }[] = [];
-  let traffic = { traces: 0, metrics: 0, logs: 0, other: 0, bytes: 0 };
-  const server = createServer((req, res) => {
-    void handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(400).end();
-    });
-  });
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req);
-    traffic.bytes += body.length;
-    const encoding = encodingOf(parseMediaType(req.headers['content-type'])?.essence) ?? 'protobuf';
-    const path = (req.url ?? '').split('?')[0];
-    if (path === '/v1/traces') {
-      traffic.traces += 1;
-      bodies.push({ body, encoding });
-    } else if (path === '/v1/metrics') traffic.metrics += 1;
-    else if (path === '/v1/logs') traffic.logs += 1;
-    else traffic.other += 1;
-    const answer = emptyExportResponse(encoding);
-    res.writeHead(200, {
-      'content-type': encoding === 'json' ? 'application/json' : 'application/x-protobuf',
-    });
-    res.end(answer);
-  }
+export async function startSink(): Promise<Sink> {
+  let state = new SinkState();
+  const server = createServer((req, res) => receive(state, req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    traffic: () => ({ ...traffic }),
-    traceShape: (matches) => summarise(bodies, matches),
+    traffic: () => ({ ...state.traffic }),
+    settle: async () => {
+      // One turn of the event loop first lets data already in the socket buffers be read.
+      await new Promise((resolve) => setImmediate(resolve));
+      for (let waited = 0; !state.quiet() && waited < SETTLE_LIMIT_MS; waited += 10)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    },
+    cut: () => state.cut(),
     reset: () => {
-      bodies = [];
-      traffic = { traces: 0, metrics: 0, logs: 0, other: 0, bytes: 0 };
+      // Requests still in progress finish into the old state and are forgotten with it.
+      state = new SinkState();
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -95,60 +170,27 @@ export async function startOtlpSink(): Promise<OtlpSink> {
   };
 }
 
-function requestPath(span: NormalisedSpan): string {
-  const a = span.attributes;
-  return String(a['url.path'] ?? a['http.target'] ?? a['http.route'] ?? span.name);
+/** Undoes gzip or deflate, accepting a stream cut short (what was flushed is returned). */
+export function decompress(raw: Buffer, encoding: string | undefined): Buffer {
+  const name = (encoding ?? '').trim().toLowerCase();
+  const options = { finishFlush: constants.Z_SYNC_FLUSH };
+  if (name === 'gzip') return gunzipSync(raw, options);
+  if (name === 'deflate') return inflateSync(raw, options);
+  if (name === '' || name === 'identity') return raw;
+  throw new Error(`unsupported content-encoding "${encoding}"`);
 }
 
-interface TraceTally {
-  rootPath: string | undefined;
-  spans: number;
-  server: number;
-  client: number;
-  names: Map<string, number>;
-}
-
-/** Folds decoded bodies one at a time into small per-trace tallies (full spans would not fit). */
-function summarise(
-  bodies: readonly { body: Buffer; encoding: 'protobuf' | 'json' }[],
-  matches: (path: string) => boolean,
-): TraceShape {
-  const byTrace = new Map<string, TraceTally>();
-  for (const { body, encoding } of bodies) {
-    for (const span of decodeTraceExport(body, encoding)) {
-      let tally = byTrace.get(span.traceId);
-      if (tally === undefined) {
-        tally = { rootPath: undefined, spans: 0, server: 0, client: 0, names: new Map() };
-        byTrace.set(span.traceId, tally);
-      }
-      tally.spans += 1;
-      if (span.kind === SPAN_KIND_SERVER) tally.server += 1;
-      else if (span.kind === SPAN_KIND_CLIENT) tally.client += 1;
-      tally.names.set(span.name, (tally.names.get(span.name) ?? 0) + 1);
-      if (span.parentSpanId === '') tally.rootPath = requestPath(span);
+function* decoded(bodies: readonly KeptBody[]): Generator<readonly SpanRecord[] | Error> {
+  for (const body of bodies) {
+    try {
+      yield body.protocol.decode(decompress(body.raw, body.contentEncoding), body.request);
+    } catch (error) {
+      yield error as Error;
     }
   }
-  let traces = 0;
-  const totals = { spans: 0, server: 0, client: 0 };
-  const names: Record<string, number> = {};
-  for (const tally of byTrace.values()) {
-    if (tally.rootPath === undefined || !matches(tally.rootPath)) continue;
-    traces += 1;
-    totals.spans += tally.spans;
-    totals.server += tally.server;
-    totals.client += tally.client;
-    for (const [name, n] of tally.names) names[name] = (names[name] ?? 0) + n;
-  }
-  const per = (n: number): number => (traces === 0 ? 0 : n / traces);
-  return {
-    traces,
-    spans: totals.spans,
-    spansPerTrace: per(totals.spans),
-    byKind: {
-      server: per(totals.server),
-      client: per(totals.client),
-      internal: per(totals.spans - totals.server - totals.client),
-    },
-    names: Object.fromEntries(Object.entries(names).map(([name, n]) => [name, per(n)])),
-  };
+}
+
+/** Decodes kept bodies and summarises the traces whose root span's path matches. */
+export function shapeOf(bodies: readonly KeptBody[], matches: (path: string) => boolean): TraceShape {
+  return summariseTraces(decoded(bodies), matches);
 }

@@ -32,6 +32,7 @@ declare -A PACKAGES=(
   [/usr/lib/postgresql/15/bin/postgres]=postgresql
   [/usr/bin/pg_dump]=postgresql-client
   [/usr/bin/redis-server]=redis-server
+  [/usr/bin/redis-sentinel]=redis-sentinel
   [/usr/sbin/rabbitmq-server]=rabbitmq-server
   [/usr/sbin/mariadbd]=mariadb-server
   [/usr/sbin/nats-server]=nats-server

@@ -165,6 +165,8 @@ export interface Thresholds {
   readonly replicaDownFor: Duration;
   /** How long DatabaseFailover keeps firing after a promotion (until someone rebuilds the replica). */
   readonly failoverWindow: Duration;
+  /** How long a saga may stay stuck (no step past the orchestrator's threshold) before it alerts. */
+  readonly sagaStuckFor: Duration;
 }
 
 /** How long Alertmanager waits before a first notification, between updates, and before repeating. */
@@ -266,6 +268,7 @@ export const defaultConfig: AlertsConfig = {
     replicationLagFor: '5m',
     replicaDownFor: '1m',
     failoverWindow: '30m',
+    sagaStuckFor: '5m',
   },
   slos: [
     {

@@ -62,6 +62,7 @@ export const alertNames = [
   'DatabaseReplicaDown',
   'DatabaseReplicationLagHigh',
   'DatabaseFailover',
+  'SagaStuck',
 ] as const;
 
 /** The name of an alert with a runbook. */

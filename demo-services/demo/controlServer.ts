@@ -2,18 +2,26 @@
  * The demo's control channel for `npm run chaos`: a small HTTP API on 127.0.0.1 that injects
  * and clears faults. Provider faults are forwarded to the simulator's admin API; `redis-down`
  * and `broker-down` cut the demo's own TCP proxies (never the machine's shared servers);
- * `kill` SIGKILLs one instance; `reset` clears everything and restarts what was killed.
+ * `kill` SIGKILLs one instance; `db-failover` SIGKILLs the replicated database's primary
+ * (replicatedDatabase.ts); `redis-master-down` SIGKILLs the Redis master under Sentinel
+ * (redisSentinelDemo.ts); `reset` clears everything and restarts what was killed.
  */
 import express, { type Express } from 'express';
-import type { TcpProxy } from '../shared/tcpProxy.ts';
+import type { CuttableLink, TcpProxy } from '../shared/tcpProxy.ts';
 import type { ManagedProcess } from './managedProcess.ts';
+import type { DemoRedis } from './redisSentinelDemo.ts';
+import type { DemoDatabase } from './replicatedDatabase.ts';
 
 /** What the control API acts on. */
 export interface ControlTargets {
   providerUrl: string;
-  redisProxy: TcpProxy;
+  redisProxy: CuttableLink;
   amqpProxy: TcpProxy;
   processes: ManagedProcess[];
+  /** The replicated database, when the demo runs one (`db-failover`). */
+  database?: Pick<DemoDatabase, 'status' | 'killPrimary'>;
+  /** The Redis Sentinel group, when the demo runs one (`redis-master-down`). */
+  redis?: Pick<DemoRedis, 'status' | 'killMaster'>;
 }
 
 async function providerFaults(
@@ -50,6 +58,8 @@ export function createControlApp(targets: ControlTargets): Express {
       provider: faults,
       redis: targets.redisProxy.isDown ? 'down' : 'up',
       broker: targets.amqpProxy.isDown ? 'down' : 'up',
+      database: targets.database?.status() ?? 'not replicated (DATABASE_URL)',
+      sentinel: (await targets.redis?.status()) ?? 'no Sentinel (REDIS_URL)',
       processes: Object.fromEntries(
         targets.processes.map((p) => [p.spec.name, p.running ? 'running' : 'stopped']),
       ),
@@ -77,6 +87,32 @@ export function createControlApp(targets: ControlTargets): Express {
   app.post('/broker-down', (_req, res) => {
     targets.amqpProxy.cut();
     res.json({ broker: 'down' });
+  });
+  app.post('/db-failover', (_req, res) => {
+    const { database } = targets;
+    if (!database) {
+      res
+        .status(409)
+        .json({ error: 'the demo runs on DATABASE_URL, not on a replicated database of its own' });
+      return;
+    }
+    try {
+      res.json({ ...database.killPrimary(), then: 'the supervisor promotes the replica; see chaos status' });
+    } catch (error) {
+      res.status(409).json({ error: (error as Error).message });
+    }
+  });
+  app.post('/redis-master-down', async (_req, res) => {
+    const { redis } = targets;
+    if (!redis) {
+      res.status(409).json({ error: 'the demo runs on REDIS_URL, not on a Redis Sentinel group of its own' });
+      return;
+    }
+    try {
+      res.json({ ...(await redis.killMaster()), then: 'the Sentinels elect the replica; see chaos status' });
+    } catch (error) {
+      res.status(409).json({ error: (error as Error).message });
+    }
   });
   app.post('/reset', async (_req, res) => {
     targets.redisProxy.restore();

@@ -18,6 +18,7 @@ export const BINARIES = {
   haproxy: { path: '/usr/sbin/haproxy', package: 'haproxy' },
   prometheus: { path: '/usr/bin/prometheus', package: 'prometheus' },
   alertmanager: { path: '/usr/bin/prometheus-alertmanager', package: 'prometheus-alertmanager' },
+  'redis-sentinel': { path: '/usr/bin/redis-sentinel', package: 'redis-sentinel' },
 } as const;
 
 /** Resolves when a TCP connection to host:port succeeds within `timeoutMs`. */

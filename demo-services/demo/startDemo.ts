@@ -6,14 +6,17 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { createPool } from '../shared/db.ts';
 import { listen, type RunningServer } from '../shared/httpServer.ts';
-import { startTcpProxy, type TcpProxy } from '../shared/tcpProxy.ts';
+import { startTcpProxy, type CuttableLink, type TcpProxy } from '../shared/tcpProxy.ts';
 import { demoChaos } from '../console/demoChaos.ts';
 import { startConsole } from '../console/server.ts';
 import { createControlApp } from './controlServer.ts';
 import { renderHaproxyConfig } from './haproxyConfig.ts';
 import { ManagedProcess } from './managedProcess.ts';
+import { startDemoRedis, type DemoRedis } from './redisSentinelDemo.ts';
+import { startDemoDatabase, type DemoDatabase } from './replicatedDatabase.ts';
 import { DEFAULT_PORTS, type DemoPorts } from './ports.ts';
 import { startObservability, type PrometheusBuild } from './observability.ts';
 import { provisionMachine } from './provisioning.ts';
@@ -54,6 +57,16 @@ export interface DemoOptions {
    * (default false; ignored when `otlpEndpoint` is given). Without either, traces are off.
    */
   tracePipeline?: boolean;
+  /**
+   * Run the orders database as a primary, a synchronous replica and a failover supervisor of the
+   * demo's own instead of `databaseUrl` (replicatedDatabase.ts; `npm run chaos -- db-failover`).
+   */
+  replicatedDatabase?: boolean;
+  /**
+   * Run Redis as a master, a replica and three Sentinels of the demo's own instead of `redisUrl`
+   * (redisSentinelDemo.ts; `npm run chaos -- redis-master-down`).
+   */
+  redisSentinel?: boolean;
   /** Install and start what the machine lacks first, through scripts/provision.sh (default false). */
   provision?: boolean;
   /** Where configs, data and logs go (default `<root>/.demo`). */
@@ -70,11 +83,16 @@ export interface DemoOptions {
 export interface RunningDemo {
   readonly urls: Record<string, string>;
   readonly processes: ManagedProcess[];
-  readonly redisProxy: TcpProxy;
+  /** The demo's cuttable path to Redis (under Sentinel: to every node at once). */
+  readonly redisProxy: CuttableLink;
   readonly amqpProxy: TcpProxy;
   readonly pool: pg.Pool;
   /** Each service instance's metrics endpoint (`http://127.0.0.1:<port>/metrics`), by instance name. */
   readonly metricsUrls: Readonly<Record<string, string>>;
+  /** The replicated database, when the demo runs one. */
+  readonly database?: DemoDatabase;
+  /** The Redis Sentinel group, when the demo runs one. */
+  readonly redis?: DemoRedis;
   /** Stops everything, in reverse order of start. */
   stop(): Promise<void>;
 }
@@ -89,6 +107,12 @@ function throughProxy(url: string, port: number): string {
   parsed.hostname = '127.0.0.1';
   parsed.port = String(port);
   return parsed.toString();
+}
+
+/** The machine's Redis behind a cuttable proxy of the demo's own, and the services' REDIS_URL to it. */
+async function proxiedRedis(redisUrl: string): Promise<Pick<DemoRedis, 'link' | 'env'>> {
+  const proxy = await startTcpProxy(proxyTarget(redisUrl, 6379));
+  return { link: proxy, env: { REDIS_URL: throughProxy(redisUrl, proxy.port) } };
 }
 
 /** Starts the demo; rejects with a PrerequisiteError naming everything missing. */
@@ -117,10 +141,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     databaseUrl,
     redisUrl,
     amqpUrl,
-    binaries:
-      observability && (options.prometheusBuild ?? 'debian') === 'debian'
-        ? ['haproxy', 'prometheus', 'alertmanager']
-        : ['haproxy'],
+    binaries: [
+      'haproxy',
+      ...(observability && (options.prometheusBuild ?? 'debian') === 'debian'
+        ? (['prometheus', 'alertmanager'] as const)
+        : []),
+      ...(options.redisSentinel ? (['redis-sentinel'] as const) : []),
+    ],
     ports: observability
       ? [...nodePorts, ports.prometheus, ports.alertmanager, ports.pagerDutySink]
       : nodePorts,
@@ -134,10 +161,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   };
 
   try {
-    const redisProxy = await startTcpProxy(proxyTarget(redisUrl, 6379));
+    const redis = options.redisSentinel ? await startDemoRedis(print) : undefined;
+    const { link: redisProxy, env: redisEnv } = redis ?? (await proxiedRedis(redisUrl));
     const amqpProxy = await startTcpProxy(proxyTarget(amqpUrl, 5672));
     stoppers.push(
-      () => redisProxy.close(),
+      () => (redis ? redis.stop() : redisProxy.close()),
       () => amqpProxy.close(),
     );
 
@@ -150,9 +178,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     let metricsPort = ports.metricsBase;
     const metricsTargets: string[] = [];
     const metricsUrls: Record<string, string> = {};
+    const database = options.replicatedDatabase
+      ? await startDemoDatabase({ database: 'faultline', metricsPort: metricsPort++, print })
+      : undefined;
+    if (database) {
+      stoppers.push(() => database.stop());
+      metricsTargets.push(database.metricsTarget);
+    }
     const backendEnv = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: throughProxy(redisUrl, redisProxy.port),
+      DATABASE_URL: database?.url ?? databaseUrl,
+      ...redisEnv,
       AMQP_URL: throughProxy(amqpUrl, amqpProxy.port),
       ...(options.namePrefix
         ? { AMQP_NAME_PREFIX: options.namePrefix, REDIS_KEY_PREFIX: `${options.namePrefix}faultline:` }
@@ -261,7 +296,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         path.join(root, 'scripts', 'backup.ts'),
         ...['--every', '300', '--metrics-port', String(backupMetricsPort)],
       ],
-      env: { ...baseEnv, DATABASE_URL: databaseUrl, FAULTLINE_BACKUP_DIR: path.join(state, 'backups') },
+      env: {
+        ...baseEnv,
+        DATABASE_URL: database?.dumpUrl ?? databaseUrl,
+        FAULTLINE_BACKUP_DIR: path.join(state, 'backups'),
+      },
       logFile: path.join(state, 'logs', 'backup-scheduler.log'),
       cwd: root,
     });
@@ -286,7 +325,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       });
 
     const control: RunningServer = await listen(
-      createControlApp({ providerUrl, redisProxy, amqpProxy, processes }),
+      createControlApp({
+        providerUrl,
+        redisProxy,
+        amqpProxy,
+        processes,
+        ...(database ? { database } : {}),
+        ...(redis ? { redis } : {}),
+      }),
       ports.control,
       '127.0.0.1',
     );
@@ -318,10 +364,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       urls.console = consoleServer.url;
     }
 
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    pool.on('error', () => undefined);
+    const pool = createPool(database?.url ?? databaseUrl, 2);
     stoppers.push(() => pool.end());
-    return { urls, processes, redisProxy, amqpProxy, pool, metricsUrls, stop };
+    return {
+      urls,
+      processes,
+      redisProxy,
+      amqpProxy,
+      pool,
+      metricsUrls,
+      ...(database ? { database } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { metrics, SERVICE_LABEL } from '../../instrumentation/src/catalogue/index.ts';
+import { metrics, SERVICE_LABEL } from '@faultline/instrumentation';
 
 /** One replica as the primary reports it. */
 export interface ReplicaSample {

@@ -5,11 +5,14 @@
  *
  * Redis being down never fails a read: the look-up is counted `degraded` and the caller reads
  * PostgreSQL. The client fails fast (no offline queue, short command timeout) instead of
- * queueing commands until Redis returns.
+ * queueing commands until Redis returns. Behind Sentinel, a master lost is the same: reads are
+ * degraded until the Sentinels have elected a new one and the client has followed it (counted
+ * in `cache_failovers_total`).
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { getMetricsRegistry } from '@faultline/instrumentation';
 import type { Logger } from '../shared/logger.ts';
+import { redisClient, type RedisTarget } from '../shared/redisTarget.ts';
 import type { OrderView } from './orderStore.ts';
 
 /** Value of the `cache` label on `cache_requests_total`. */
@@ -21,7 +24,7 @@ export type CacheLookup =
 
 /** Options of an {@link OrderCache}. */
 export interface OrderCacheOptions {
-  url: string;
+  target: RedisTarget;
   keyPrefix: string;
   ttlSeconds: number;
   log: Logger;
@@ -31,10 +34,12 @@ export interface OrderCacheOptions {
 export class OrderCache {
   readonly #redis: Redis;
   readonly #options: OrderCacheOptions;
+  /** The address of the master the client last connected to. */
+  #master: string | undefined;
 
   constructor(options: OrderCacheOptions) {
     this.#options = options;
-    this.#redis = new Redis(options.url, {
+    this.#redis = redisClient(options.target, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 300,
@@ -42,6 +47,21 @@ export class OrderCache {
       retryStrategy: (times) => Math.min(times * 100, 1000),
     });
     this.#redis.on('error', () => undefined); // connection errors surface as degraded look-ups
+    this.#redis.on('ready', () =>
+      this.#connectedTo(`${this.#redis.stream.remoteAddress}:${this.#redis.stream.remotePort}`),
+    );
+  }
+
+  /**
+   * Counts a failover when the client, reconnecting, finds its master at another address than
+   * before (behind Sentinel: the master it followed after an election).
+   */
+  #connectedTo(address: string): void {
+    if (this.#master !== undefined && this.#master !== address) {
+      getMetricsRegistry().counter('cacheFailovers').inc({ cache: CACHE_NAME });
+      this.#options.log.warn('order cache follows a new Redis master', { from: this.#master, to: address });
+    }
+    this.#master = address;
   }
 
   /** Whether the client is connected right now. */

@@ -37,7 +37,7 @@ export async function startOrderService(
   });
   const names = topology(config.amqpNamePrefix);
   const cache = new OrderCache({
-    url: config.redisUrl,
+    target: config.redis,
     keyPrefix: config.redisKeyPrefix,
     ttlSeconds: config.cacheTtlSeconds,
     log,

@@ -1,25 +1,22 @@
 /**
  * payment-service's consumer of `orders.created` on Kafka, in consumer group `payment-service`,
  * with the guarantees of the RabbitMQ consumer:
- * - Offsets are committed by hand, one record at a time, only after the order's status is
- *   written (or the record dead-lettered). A consumer that dies mid-record leaves its offset
+ * - Offsets are committed by hand, one record at a time, only after the order's saga has run
+ *   as far as it can (saga/orderSaga.ts) or the record is dead-lettered. A consumer that dies mid-record leaves its offset
  *   uncommitted; the group moves its partitions to another member, which reads the record
  *   again, and the provider's idempotency key (the order id) charges it once.
  * - A provider that is down or behind an open breaker is retried in place, the record held (no
  *   unbounded buffer: one record per partition at a time), after `redeliveryDelayMs`, up to
- *   `maxDeliveries` delayed deliveries; then the order fails and the record is dead-lettered.
+ *   `maxDeliveries` delayed deliveries; then the order fails (its stock released) and the record is dead-lettered.
  * - Poison records and unknown orders go to the dead-letter topic (acks=all) before their
  *   offset is committed. A PostgreSQL failure throws, so kafkajs delivers the record again.
  */
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import type pg from 'pg';
 import { z } from 'zod';
-import { deadLettersCounter, paymentsCounter } from '../shared/demoMetrics.ts';
+import type { OrderSaga } from '../saga/orderSaga.ts';
+import { deadLettersCounter } from '../shared/demoMetrics.ts';
 import type { KafkaTopics } from '../shared/kafkaTopics.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { ChargePolicy } from './chargePolicy.ts';
-import { decidePayment, type PaymentAction } from './decision.ts';
-import { markFailed, markPaid, orderStatus } from './orderPayments.ts';
 
 /** The consumer group of payment-service. */
 export const PAYMENT_GROUP = 'payment-service';
@@ -35,14 +32,13 @@ const messageSchema = z.object({
 
 /** Options of a {@link KafkaPaymentConsumer}. */
 export interface KafkaPaymentConsumerOptions {
-  pool: pg.Pool;
   kafka: Kafka;
   topics: KafkaTopics;
   /** Consumer group (default `payment-service`). */
   groupId?: string;
-  policy: Pick<ChargePolicy, 'charge'>;
+  /** Runs the order's saga (stock, payment, compensation) for each record. */
+  saga: OrderSaga;
   redeliveryDelayMs: number;
-  maxDeliveries: number;
   /** Session timeout: how long a silent member keeps its partitions (default 10 s). */
   sessionTimeoutMs?: number;
   log: Logger;
@@ -104,18 +100,13 @@ export class KafkaPaymentConsumer {
   }
 
   async #process(payload: EachMessagePayload): Promise<void> {
-    const { pool } = this.#options;
     const parsed = messageSchema.safeParse(parseJson(payload.message.value));
     if (!parsed.success) return this.#deadLetter(payload, 'poison');
-    const { orderId } = parsed.data;
     for (let deliveries = 0; ;) {
-      const status = await orderStatus(pool, orderId);
-      if (status === undefined) return this.#deadLetter(payload, 'unknown_order');
-      if (status !== 'pending') return; // a duplicate of a record already processed
-      const result = await this.#options.policy.charge(parsed.data);
-      const action = decidePayment(result, deliveries, this.#options.maxDeliveries);
-      if (action.kind !== 'redeliver-later') return this.#apply(payload, orderId, action);
-      deliveries = action.deliveries;
+      const outcome = await this.#options.saga.run(parsed.data, deliveries);
+      if (outcome.kind === 'finished') return;
+      if (outcome.kind === 'dead-letter') return this.#deadLetter(payload, outcome.reason);
+      deliveries = outcome.deliveries;
       await this.#wait(payload);
     }
   }
@@ -126,29 +117,6 @@ export class KafkaPaymentConsumer {
     while (Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(500, until - Date.now())));
       await payload.heartbeat();
-    }
-  }
-
-  async #apply(payload: EachMessagePayload, orderId: string, action: PaymentAction): Promise<void> {
-    const { pool, log } = this.#options;
-    switch (action.kind) {
-      case 'mark-paid':
-        if (await markPaid(pool, orderId, action.chargeId))
-          paymentsCounter().inc({ outcome: 'paid', reason: '' });
-        log.info('order paid', { orderId, chargeId: action.chargeId });
-        return;
-      case 'mark-failed':
-        if (await markFailed(pool, orderId, action.reason))
-          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
-        log.info('order payment failed', { orderId, reason: action.reason });
-        return;
-      case 'fail-and-dead-letter':
-        if (await markFailed(pool, orderId, action.reason))
-          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
-        log.warn('payment retries exhausted; dead-lettering', { orderId });
-        return this.#deadLetter(payload, 'retries_exhausted');
-      case 'redeliver-later':
-        return;
     }
   }
 

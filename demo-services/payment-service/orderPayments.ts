@@ -4,19 +4,11 @@
  */
 import type pg from 'pg';
 
-/** Status of an order as stored. */
-export type StoredStatus = 'pending' | 'paid' | 'failed';
-
-/** The order's current status, or undefined when it does not exist. */
-export async function orderStatus(pool: pg.Pool, orderId: string): Promise<StoredStatus | undefined> {
-  const result = await pool.query<{ status: StoredStatus }>('SELECT status FROM orders WHERE id = $1', [
-    orderId,
-  ]);
-  return result.rows[0]?.status;
-}
+/** A pool, or the client of a transaction the write joins. */
+type Queryable = pg.Pool | pg.PoolClient;
 
 /** Marks a pending order paid; returns whether this call changed it. */
-export async function markPaid(pool: pg.Pool, orderId: string, chargeId: string): Promise<boolean> {
+export async function markPaid(pool: Queryable, orderId: string, chargeId: string): Promise<boolean> {
   const result = await pool.query(
     "UPDATE orders SET status = 'paid', charge_id = $2, updated_at = now() WHERE id = $1 AND status = 'pending'",
     [orderId, chargeId],
@@ -25,7 +17,7 @@ export async function markPaid(pool: pg.Pool, orderId: string, chargeId: string)
 }
 
 /** Marks a pending order failed with `reason`; returns whether this call changed it. */
-export async function markFailed(pool: pg.Pool, orderId: string, reason: string): Promise<boolean> {
+export async function markFailed(pool: Queryable, orderId: string, reason: string): Promise<boolean> {
   const result = await pool.query(
     "UPDATE orders SET status = 'failed', failure_reason = $2, updated_at = now() WHERE id = $1 AND status = 'pending'",
     [orderId, reason],

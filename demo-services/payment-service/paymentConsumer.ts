@@ -1,19 +1,16 @@
 /**
  * One payment-service consumer of `orders.created`: manual acknowledgement, bounded prefetch,
- * and an ack only after the order's status is written, so a crash mid-processing leaves the
- * message unacknowledged and the broker redelivers it (to this instance after a restart, or to
- * another). Poison messages are rejected without requeue and dead-letter to `orders.dlx`.
+ * and an ack only after the order's saga has run as far as it can (saga/orderSaga.ts), so a
+ * crash mid-processing leaves the message unacknowledged and the broker redelivers it (to this
+ * instance after a restart, or to another), and the saga resumes from its stored state. Poison messages are rejected without requeue and dead-letter to `orders.dlx`.
  */
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import type pg from 'pg';
 import { z } from 'zod';
 import { AmqpSession } from '../shared/amqpSession.ts';
-import { deadLettersCounter, paymentsCounter } from '../shared/demoMetrics.ts';
+import { deadLettersCounter } from '../shared/demoMetrics.ts';
 import type { Logger } from '../shared/logger.ts';
 import { openTopologyChannel, type Topology } from '../shared/topology.ts';
-import type { ChargePolicy } from './chargePolicy.ts';
-import { decidePayment, type PaymentAction } from './decision.ts';
-import { markFailed, markPaid, orderStatus } from './orderPayments.ts';
+import type { OrderSaga } from '../saga/orderSaga.ts';
 
 /** Header counting delayed redeliveries of a message. */
 export const DELIVERIES_HEADER = 'x-payment-deliveries';
@@ -26,13 +23,12 @@ const messageSchema = z.object({
 
 /** Options of a {@link PaymentConsumer}. */
 export interface PaymentConsumerOptions {
-  pool: pg.Pool;
   amqpUrl: string;
   topology: Topology;
   prefetch: number;
-  policy: ChargePolicy;
+  /** Runs the order's saga (stock, payment, compensation) for each message. */
+  saga: OrderSaga;
   redeliveryDelayMs: number;
-  maxDeliveries: number;
   log: Logger;
 }
 
@@ -76,65 +72,28 @@ export class PaymentConsumer {
   }
 
   async #handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const { log, pool } = this.#options;
+    const deliveries = Number(message.properties.headers?.[DELIVERIES_HEADER] ?? 0);
     try {
       const parsed = messageSchema.safeParse(parseJson(message.content));
       if (!parsed.success) return this.#deadLetter(channel, message, 'poison');
-      const { orderId } = parsed.data;
-      const status = await orderStatus(pool, orderId);
-      if (status === undefined) return this.#deadLetter(channel, message, 'unknown_order');
-      if (status !== 'pending') {
-        channel.ack(message); // a duplicate of a message already processed
-        return;
+      const outcome = await this.#options.saga.run(parsed.data, deliveries);
+      switch (outcome.kind) {
+        case 'finished':
+          channel.ack(message);
+          return;
+        case 'retry-later':
+          return await this.#redeliverLater(channel, message, outcome.deliveries);
+        case 'dead-letter':
+          return this.#deadLetter(channel, message, outcome.reason);
       }
-      const result = await this.#options.policy.charge(parsed.data);
-      const deliveries = Number(message.properties.headers?.[DELIVERIES_HEADER] ?? 0);
-      await this.#apply(
-        channel,
-        message,
-        orderId,
-        decidePayment(result, deliveries, this.#options.maxDeliveries),
-      );
     } catch (error) {
       // PostgreSQL or the channel failed: give the message back rather than guess.
-      log.warn('payment processing failed; message will be redelivered', { error: (error as Error).message });
-      await this.#redeliverLater(
-        channel,
-        message,
-        Number(message.properties.headers?.[DELIVERIES_HEADER] ?? 0),
-      ).catch(() => safely(() => channel.nack(message, false, true)));
-    }
-  }
-
-  async #apply(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    orderId: string,
-    action: PaymentAction,
-  ): Promise<void> {
-    const { pool, log } = this.#options;
-    switch (action.kind) {
-      case 'mark-paid':
-        if (await markPaid(pool, orderId, action.chargeId))
-          paymentsCounter().inc({ outcome: 'paid', reason: '' });
-        log.info('order paid', { orderId, chargeId: action.chargeId });
-        channel.ack(message);
-        return;
-      case 'mark-failed':
-        if (await markFailed(pool, orderId, action.reason))
-          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
-        log.info('order payment failed', { orderId, reason: action.reason });
-        channel.ack(message);
-        return;
-      case 'redeliver-later':
-        await this.#redeliverLater(channel, message, action.deliveries);
-        return;
-      case 'fail-and-dead-letter':
-        if (await markFailed(pool, orderId, action.reason))
-          paymentsCounter().inc({ outcome: 'failed', reason: action.reason });
-        log.warn('payment retries exhausted; dead-lettering', { orderId });
-        this.#deadLetter(channel, message, 'retries_exhausted');
-        return;
+      this.#options.log.warn('payment processing failed; message will be redelivered', {
+        error: (error as Error).message,
+      });
+      await this.#redeliverLater(channel, message, deliveries).catch(() =>
+        safely(() => channel.nack(message, false, true)),
+      );
     }
   }
 

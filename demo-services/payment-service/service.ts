@@ -6,10 +6,15 @@ import { listen } from '../shared/httpServer.ts';
 import type { Logger } from '../shared/logger.ts';
 import { runMigrations } from '../shared/migrations.ts';
 import { topology } from '../shared/topology.ts';
+import { OrderSaga } from '../saga/orderSaga.ts';
+import { sampleStuckSagas } from '../saga/sagaMetrics.ts';
 import { ChargePolicy } from './chargePolicy.ts';
 import { createPaymentHealthApp } from './healthApp.ts';
 import { PaymentConsumer } from './paymentConsumer.ts';
 import { ProviderClient } from './providerClient.ts';
+
+/** How often the stuck-saga gauge is sampled: the scrape interval's order of magnitude. */
+const STUCK_SAMPLE_INTERVAL_MS = 5000;
 
 /** A running payment-service instance. */
 export interface RunningPaymentService {
@@ -34,17 +39,21 @@ export async function startPaymentService(
     callTimeoutMs: config.providerTimeoutMs + 500,
   });
   const names = topology(config.amqpNamePrefix);
+  const saga = new OrderSaga({ pool, policy, maxDeliveries: config.maxDeliveries, log });
   const consumer = new PaymentConsumer({
-    pool,
     amqpUrl: config.amqpUrl,
     topology: names,
     prefetch: config.prefetch,
-    policy,
+    saga,
     redeliveryDelayMs: config.redeliveryDelayMs,
-    maxDeliveries: config.maxDeliveries,
     log,
   });
   consumer.start();
+  const stopStuckSampler = sampleStuckSagas({
+    pool,
+    stuckAfterMs: config.sagaStuckAfterMs,
+    intervalMs: STUCK_SAMPLE_INTERVAL_MS,
+  });
   // Depth and consumers of the work, retry and dead-letter queues, as the broker reports them.
   const queues = monitorQueues({
     url: config.amqpUrl,
@@ -63,6 +72,7 @@ export async function startPaymentService(
     async close() {
       await server.close();
       await consumer.stop();
+      stopStuckSampler();
       await queues.stop();
       policy.shutdown();
       await pool.end();

@@ -3,12 +3,12 @@
  * control channel (`.demo/control.json`).
  *
  *   provider-down | provider-slow [ms] | provider-errors <rate> | provider-timeouts
- *   kill <service or instance> | redis-down | broker-down | status | reset
+ *   kill <service or instance> | redis-down | redis-master-down | broker-down | db-failover | status | reset
  */
 import { readFile } from 'node:fs/promises';
 
 const USAGE =
-  'usage: npm run chaos -- provider-down | provider-slow [ms] | provider-errors <rate 0..1> | provider-timeouts | kill <gateway|gateway-2|order-service|payment-service|payment-provider|...> | redis-down | broker-down | status | reset';
+  'usage: npm run chaos -- provider-down | provider-slow [ms] | provider-errors <rate 0..1> | provider-timeouts | kill <gateway|gateway-2|order-service|payment-service|payment-provider|...> | redis-down | redis-master-down | broker-down | db-failover | status | reset';
 
 type Request = { method: 'GET' | 'POST'; path: string; body?: unknown };
 
@@ -35,6 +35,10 @@ function toRequest(args: string[]): Request {
       return { method: 'POST', path: '/redis-down' };
     case 'broker-down':
       return { method: 'POST', path: '/broker-down' };
+    case 'redis-master-down':
+      return { method: 'POST', path: '/redis-master-down' };
+    case 'db-failover':
+      return { method: 'POST', path: '/db-failover' };
     case 'reset':
       return { method: 'POST', path: '/reset' };
     case 'status':

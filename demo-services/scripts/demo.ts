@@ -15,8 +15,9 @@ try {
     console: true,
     provision: true,
     tracePipeline: true,
-    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    // A primary, a synchronous replica and the failover supervisor of its own, unless told where.
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { replicatedDatabase: true }),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : { redisSentinel: true }),
     ...(env.AMQP_URL ? { amqpUrl: env.AMQP_URL } : {}),
     ...(env.GRAFANA_URL ? { grafanaUrl: env.GRAFANA_URL } : {}),
     ...(env.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
@@ -32,7 +33,7 @@ try {
 console.log('\nFaultline demo is running:');
 for (const [name, url] of Object.entries(demo.urls)) console.log(`  ${name.padEnd(24)} ${url}`);
 console.log(
-  '\nInject faults from another terminal: npm run chaos -- provider-down | provider-slow | provider-errors 0.5 | kill gateway | redis-down | broker-down | reset',
+  '\nInject faults from another terminal: npm run chaos -- provider-down | provider-slow | provider-errors 0.5 | kill gateway | redis-down | redis-master-down | broker-down | db-failover | reset',
 );
 console.log('Press Ctrl-C to stop.\n');
 

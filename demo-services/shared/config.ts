@@ -4,6 +4,7 @@
  * naming the variable and what it accepts.
  */
 import { z } from 'zod';
+import { parseHostPort, parseNatMap, type HostPort, type RedisTarget } from './redisTarget.ts';
 
 /** A variable had a value its schema does not accept; the message names it. */
 export class ConfigError extends Error {
@@ -16,6 +17,26 @@ export class ConfigError extends Error {
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const url = (fallback: string) => z.string().url().default(fallback);
 const positiveMs = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const hostPorts = z
+  .string()
+  .transform((text, ctx) => {
+    const parsed = text.split(',').map(parseHostPort);
+    if (parsed.length > 0 && parsed.every((p) => p !== undefined)) return parsed as HostPort[];
+    ctx.addIssue({ code: 'custom', message: 'a comma-separated list of host:port' });
+    return z.NEVER;
+  })
+  .optional();
+
+const natMap = z
+  .string()
+  .transform((text, ctx) => {
+    const parsed = parseNatMap(text);
+    if (parsed) return parsed;
+    ctx.addIssue({ code: 'custom', message: 'a comma-separated list of host:port=host:port' });
+    return z.NEVER;
+  })
+  .default({});
 
 const common = {
   // One host, or several (`postgres://u@h1:p1,h2:p2/db`): the pool follows the writable one.
@@ -47,6 +68,11 @@ const schemas = {
     ...common,
     OUTBOX_POLL_MS: positiveMs(200),
     CACHE_TTL_SECONDS: positiveMs(300),
+    /** Sentinels to ask for the master of `REDIS_SENTINEL_NAME`; when set, REDIS_URL is not used. */
+    REDIS_SENTINELS: hostPorts,
+    REDIS_SENTINEL_NAME: z.string().min(1).default('faultline'),
+    /** Addresses Sentinel announces → where to connect instead (the demo's cuttable proxies). */
+    REDIS_NAT_MAP: natMap,
   }),
   'payment-service': z.object({
     PORT: port(8084),
@@ -58,6 +84,8 @@ const schemas = {
     REDELIVERY_DELAY_MS: positiveMs(2000),
     MAX_DELIVERIES: z.coerce.number().int().positive().default(10),
     BREAKER_RESET_MS: positiveMs(3000),
+    /** A saga under way whose last step is older than this counts as stuck (`saga_stuck`). */
+    SAGA_STUCK_AFTER_MS: positiveMs(120_000),
   }),
   'payment-provider': z.object({
     PORT: port(8086),
@@ -97,6 +125,8 @@ export interface BackendConfig {
 /** Parsed configuration of the order service. */
 export interface OrderServiceConfig extends BackendConfig {
   port: number;
+  /** The order cache's Redis: `redisUrl`, or a master through Sentinel. */
+  redis: RedisTarget;
   outboxPollMs: number;
   cacheTtlSeconds: number;
   logLevel: string;
@@ -112,6 +142,7 @@ export interface PaymentServiceConfig extends BackendConfig {
   redeliveryDelayMs: number;
   maxDeliveries: number;
   breakerResetMs: number;
+  sagaStuckAfterMs: number;
   logLevel: string;
 }
 
@@ -164,6 +195,14 @@ export function orderServiceConfig(env: NodeJS.ProcessEnv = process.env): OrderS
   return {
     ...backend(raw),
     port: raw.PORT,
+    redis: raw.REDIS_SENTINELS
+      ? {
+          kind: 'sentinel',
+          name: raw.REDIS_SENTINEL_NAME,
+          sentinels: raw.REDIS_SENTINELS,
+          natMap: raw.REDIS_NAT_MAP,
+        }
+      : { kind: 'url', url: raw.REDIS_URL },
     outboxPollMs: raw.OUTBOX_POLL_MS,
     cacheTtlSeconds: raw.CACHE_TTL_SECONDS,
     logLevel: raw.LOG_LEVEL,
@@ -183,6 +222,7 @@ export function paymentServiceConfig(env: NodeJS.ProcessEnv = process.env): Paym
     redeliveryDelayMs: raw.REDELIVERY_DELAY_MS,
     maxDeliveries: raw.MAX_DELIVERIES,
     breakerResetMs: raw.BREAKER_RESET_MS,
+    sagaStuckAfterMs: raw.SAGA_STUCK_AFTER_MS,
     logLevel: raw.LOG_LEVEL,
   };
 }

@@ -10,8 +10,8 @@ import { createFailoverPool, findWritableHost, isMultiHost } from './failoverPoo
  * several hosts (`postgres://u@h1:p1,h2:p2/db`) gets a pool whose connections go to the
  * writable one, and follow it through a failover (failoverPool.ts).
  */
-export function createPool(databaseUrl: string): pg.Pool {
-  const settings = { max: 10, connectionTimeoutMillis: 3000 };
+export function createPool(databaseUrl: string, max = 10): pg.Pool {
+  const settings = { max, connectionTimeoutMillis: 3000 };
   const pool = isMultiHost(databaseUrl)
     ? createFailoverPool(databaseUrl, settings)
     : new pg.Pool({ connectionString: databaseUrl, ...settings });

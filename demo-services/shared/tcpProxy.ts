@@ -16,6 +16,23 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
+/** What chaos needs of a network path: cut it, restore it, see whether it is cut, close it. */
+export type CuttableLink = Pick<TcpProxy, 'isDown' | 'cut' | 'restore' | 'close'>;
+
+/** Several links cut and restored as one (the proxies in front of each Redis node). */
+export function linkGroup(links: readonly CuttableLink[]): CuttableLink {
+  return {
+    get isDown() {
+      return links.some((link) => link.isDown);
+    },
+    cut: () => links.forEach((link) => link.cut()),
+    restore: () => links.forEach((link) => link.restore()),
+    close: async () => {
+      await Promise.all(links.map((link) => link.close()));
+    },
+  };
+}
+
 /** Proxies `127.0.0.1:listenPort` (0: any free port) to `target` (`host:port`). */
 export async function startTcpProxy(
   target: { host: string; port: number },

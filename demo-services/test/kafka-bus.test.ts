@@ -16,6 +16,7 @@ import { startKafka, type RunningKafka } from '../../backends/index.ts';
 import { KafkaOutboxRelay } from '../order-service/kafkaOutboxRelay.ts';
 import type { ChargeResult } from '../payment-service/chargePolicy.ts';
 import { DEAD_LETTER_REASON_HEADER, KafkaPaymentConsumer } from '../payment-service/kafkaPaymentConsumer.ts';
+import { OrderSaga } from '../saga/orderSaga.ts';
 import { createPool, dropDatabase, ensureDatabase } from '../shared/db.ts';
 import { ensureKafkaTopics, kafkaTopics } from '../shared/kafkaTopics.ts';
 import { createLogger } from '../shared/logger.ts';
@@ -112,13 +113,11 @@ function relay(topics: { orders: string }): KafkaOutboxRelay {
 
 async function consumer(topics: ReturnType<typeof kafkaTopics>, provider: Provider, groupId: string) {
   const started = new KafkaPaymentConsumer({
-    pool,
     kafka,
     topics,
     groupId,
-    policy: provider,
+    saga: new OrderSaga({ pool, policy: provider, maxDeliveries: 2, log }),
     redeliveryDelayMs: 200,
-    maxDeliveries: 2,
     sessionTimeoutMs: 6_000,
     log,
   });

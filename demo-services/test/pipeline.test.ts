@@ -148,6 +148,18 @@ describe('a request through the instrumented demo, via the Collector as configur
     expect(consumer && serviceOf(trace, consumer)).toBe('payment-service');
     expect(tagValue(consumer!, 'messaging.system')).toBe('rabbitmq');
     expect(consumer!.references.map((r) => r.spanID)).toContain(producer!.spanID);
+    // The order saga's steps (demo-services/saga) are spans of the same trace, under the consumer.
+    const steps = trace.spans.filter((s) => s.operationName.startsWith('order_fulfilment '));
+    expect(steps.map((s) => s.operationName).sort()).toEqual([
+      'order_fulfilment charge_payment',
+      'order_fulfilment complete_order',
+      'order_fulfilment reserve_stock',
+    ]);
+    for (const step of steps) {
+      expect(serviceOf(trace, step)).toBe('payment-service');
+      expect(step.references.map((r) => r.spanID)).toContain(consumer!.spanID);
+      expect(tagValue(step, 'faultline.saga.id')).toBe(orderId);
+    }
 
     // The trace id Jaeger holds finds the services' log lines in Elasticsearch.
     const logs = await waitFor(

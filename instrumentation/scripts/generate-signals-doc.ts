@@ -44,12 +44,22 @@ const GROUPS: readonly { readonly group: SignalGroup; readonly title: string; re
     about:
       'The amqplib instrumentation (trace context in message headers, counters, lag, processing time) and `monitorQueues` (depth and consumers sampled from the broker; `unacked` only when an HTTP source is configured).',
   },
-  { group: 'cache', title: 'Cache', about: 'Cache look-ups.' },
+  {
+    group: 'cache',
+    title: 'Cache',
+    about: 'Cache look-ups, and the failovers a cache client followed to a new master (Redis Sentinel).',
+  },
   {
     group: 'database',
     title: 'Database',
     about:
       'Backups of the orders database, as the backup scheduler (`npm run backup -- --every <seconds>`) reports them from the object store; replication and promotions, as the failover supervisor (`demo-services/failover`) samples them from the primary.',
+  },
+  {
+    group: 'saga',
+    title: 'Sagas',
+    about:
+      'Orchestrated sagas with compensation, as the demo’s order saga (`demo-services/saga`) reports them; each step is also a span carrying the `faultline.saga.*` attributes.',
   },
   { group: 'telemetry', title: 'Telemetry pipeline', about: "Faultline's own export health." },
 ];

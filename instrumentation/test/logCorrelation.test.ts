@@ -164,3 +164,38 @@ describe('pino writing ECS through @elastic/ecs-pino-format', () => {
     expect(line.password).not.toBe('hunter2');
   });
 });
+
+describe('fastify’s default request logging (pino with fastify’s serializers)', () => {
+  let receiver: OtlpTraceReceiver;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    receiver = await startOtlpTraceReceiver();
+    app = await runApp({
+      script: join(fixtures, 'fastify-logging-app.cjs'),
+      flag: '--require',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50' },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await receiver?.close();
+  });
+
+  it('keeps the serializers’ output, correlated and masked, and the app serving', async () => {
+    const response = await fetch(`${app.url}/orders/7?token=s3cr3t-token`);
+    expect(await response.json()).toEqual({ id: '7' });
+    const span = await receiver.waitForSpan((s) => s.attributes['url.path'] === '/orders/7');
+    const lines = await eventually(() => {
+      const found = app.logLines().filter((line) => line.trace_id === span.traceId);
+      return found.length === 3 ? found : undefined;
+    });
+    const [incoming, charging, completed] = lines as Record<string, Record<string, unknown>>[];
+    expect(incoming!.req).toMatchObject({ method: 'GET', remoteAddress: '127.0.0.1' });
+    expect(String(incoming!.req!.url)).toMatch(/^\/orders\/7\?token=/);
+    expect(completed!.res).toEqual({ statusCode: 200 });
+    expect(charging!.span_id).toBe(span.spanId);
+    expect(app.stdout()).not.toMatch(/hunter2|4111 1111 1111 1111|s3cr3t-token/);
+  });
+});

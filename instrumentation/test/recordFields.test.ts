@@ -23,6 +23,16 @@ describe('log record fields for pino and bunyan', () => {
     expect(record.password).toBe('hunter2');
   });
 
+  it('masks a field holding a cycle into a copy instead of throwing (fastify logs the request object)', () => {
+    const request: Record<string, unknown> = { method: 'GET', headers: { authorization: 'Bearer s3cr3t' } };
+    request.socket = { parser: { socket: request } };
+    const record = { req: request, msg: 'incoming request' };
+    const masked = maskedRecord(record, redactor);
+    expect(masked).not.toBe(record);
+    expect(JSON.stringify(masked)).not.toContain('s3cr3t');
+    expect((masked.req as { method: string }).method).toBe('GET');
+  });
+
   it('leaves errors and skipped fields alone', () => {
     const error = new Error('card 4111 1111 1111 1111');
     const record = { err: error, msg: '4111 1111 1111 1111' };

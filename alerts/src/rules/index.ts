@@ -10,6 +10,7 @@ import { general } from './general.ts';
 import { kafka } from './kafka.ts';
 import { queues } from './queues.ts';
 import { retries } from './retries.ts';
+import { sagas } from './sagas.ts';
 import { selfMonitoring } from './selfMonitoring.ts';
 import { services } from './services.ts';
 import { slo } from './slo.ts';
@@ -30,4 +31,5 @@ export const components: readonly Component[] = [
   telemetryPipeline,
   backups,
   database,
+  sagas,
 ];

@@ -1,7 +1,7 @@
 /**
  * Fault tolerance: what the circuit breakers are doing (state over time, calls by outcome,
  * short-circuited calls and fallbacks, transitions) and what the retry policies are doing
- * (attempts by outcome, how long they back off).
+ * (attempts by outcome, how long they back off), then the Sagas row (sagas.ts).
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { SERVICE_LABEL, metrics } from '../catalogue.ts';
@@ -10,14 +10,15 @@ import { series, serviceMatcher } from '../promql.ts';
 import { BREAKER_STATE_CODES, faultToleranceQueries as q } from '../queries/faultTolerance.ts';
 import { baseDashboard } from './base.ts';
 import { row, stateTimelinePanel, timeSeriesPanel } from './panels.ts';
+import { withSagaRow } from './sagas.ts';
 import { labelVariable } from './variables.ts';
 
 /** The Fault tolerance dashboard. */
 export function faultToleranceDashboard(config: DashboardsConfig): dashboard.Dashboard {
-  return baseDashboard(
+  const builder = baseDashboard(
     'faultTolerance',
     'Faultline / Fault tolerance',
-    'Circuit breakers and retry policies of every Faultline service.',
+    'Circuit breakers and retry policies of every Faultline service, and the sagas their orchestrators run.',
   )
     .withVariable(labelVariable('service', 'Service', series(metrics.breakerCalls), SERVICE_LABEL))
     .withVariable(
@@ -118,6 +119,6 @@ export function faultToleranceDashboard(config: DashboardsConfig): dashboard.Das
         width: 8,
         runbooks: ['RetryStorm'],
       }),
-    )
-    .build();
+    );
+  return withSagaRow(builder, config).build();
 }

@@ -164,6 +164,16 @@ export function serviceOverviewDashboard(config: DashboardsConfig): dashboard.Da
         max: 1,
       }),
     )
+    .withPanel(
+      timeSeriesPanel(config, {
+        title: 'Cache degraded reads and failovers',
+        description:
+          'Per rate interval: look-ups the source of truth answered because the cache was unavailable (Redis down, or no master while Sentinel elects one), and failovers the cache clients followed to a new master.',
+        queries: q.cacheDegradedAndFailovers,
+        unit: 'short',
+        min: 0,
+      }),
+    )
     .withRow(row('Backups'))
     .withPanel(
       statPanel(config, {

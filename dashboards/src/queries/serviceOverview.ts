@@ -79,6 +79,18 @@ export const serviceOverviewQueries = {
   cacheLookups: [
     query(cacheLookups([SERVICE_LABEL, 'cache', 'outcome']), legendOf(SERVICE_LABEL, 'cache', 'outcome')),
   ],
+  // Degraded look-ups (Redis unreachable, or no master while Sentinel elects one) and the
+  // failovers the cache clients followed; 0 where the cache has none.
+  cacheDegradedAndFailovers: [
+    query(
+      sumBy([SERVICE_LABEL, 'cache'], increase(series(cache, [serviceMatcher, eq('outcome', 'degraded')]))),
+      `degraded ${legendOf(SERVICE_LABEL, 'cache')}`,
+    ),
+    query(
+      `${sumBy([SERVICE_LABEL, 'cache'], increase(series(metrics.cacheFailovers, [serviceMatcher])))} or vector(0)`,
+      `failovers ${legendOf(SERVICE_LABEL, 'cache')}`,
+    ),
+  ],
   newestBackupAge: [query(`time() - max(${series(metrics.backupLastSuccess, [])})`, 'newest backup age')],
   backupAge: [query(maxBy(['database'], series(metrics.backupAge, [])), '{{database}}')],
   backupRuns: [

@@ -105,6 +105,19 @@ export class FixtureTraffic {
     this.#kafkaGroup();
     for (const registry of this.#allRegistries()) this.#telemetry(registry);
     this.#backups();
+    this.#sagas();
+  }
+
+  // The order saga's orchestrator, in payment-service: every order starts a saga; a share is
+  // compensated, a few aborted; during a fault the sagas waiting for the provider get stuck.
+  #sagas(): void {
+    const registry = this.#registries.paymentService;
+    const saga = { saga: 'order_fulfilment' };
+    registry.counter('sagaStarted').inc(saga, 4);
+    registry.counter('sagaCompleted').inc(saga, this.faulty ? 0 : 3);
+    registry.counter('sagaCompensated').inc(saga, this.#tick % 3 === 0 ? 1 : 0);
+    registry.counter('sagaAborted').inc(saga, this.#tick % 11 === 0 ? 1 : 0);
+    registry.gauge('sagaStuck').set(saga, this.faulty ? 2 : 0);
   }
 
   // A backup scheduler's report, here from order-service's registry: one backup every 10 ticks.
@@ -158,6 +171,9 @@ export class FixtureTraffic {
     if (!create) {
       const outcome = this.faulty && random() < 0.1 ? 'degraded' : random() < 0.7 ? 'hit' : 'miss';
       this.#registries.orderService.counter('cacheRequests').inc({ cache: 'orders', outcome });
+      // A Redis failover behind Sentinel at the start of each fault.
+      const failover = this.faulty && this.#tick % this.#schedule.faultPeriod === 0 ? 1 : 0;
+      this.#registries.orderService.counter('cacheFailovers').inc({ cache: 'orders' }, failover);
     }
     if (create && !failing) {
       this.#registries.orderService

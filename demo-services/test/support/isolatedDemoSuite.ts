@@ -4,14 +4,15 @@
  * generator: started before the file's tests and removed, with every trace of it, after them.
  */
 import { isolatedDemo, removeIsolatedDemo, type IsolatedDemo } from '../../demo/isolation.ts';
-import { startDemo, type RunningDemo } from '../../demo/startDemo.ts';
+import { startDemo, type DemoOptions, type RunningDemo } from '../../demo/startDemo.ts';
 import { DEMO_START_TIMEOUT_MS } from '../../demo/waitUntil.ts';
 
 /**
- * Registers the file's `beforeAll`/`afterAll` for a demo labelled `label`; the returned function
- * gives the running demo inside a test, and throws if it did not start.
+ * Registers the file's `beforeAll`/`afterAll` for a demo labelled `label` (with `options` added,
+ * e.g. a replicated database); the returned function gives the running demo inside a test, and
+ * throws if it did not start.
  */
-export function isolatedDemoSuite(label: string): () => RunningDemo {
+export function isolatedDemoSuite(label: string, options: Partial<DemoOptions> = {}): () => RunningDemo {
   let isolation: IsolatedDemo | undefined;
   let demo: RunningDemo | undefined;
   beforeAll(async () => {
@@ -22,6 +23,7 @@ export function isolatedDemoSuite(label: string): () => RunningDemo {
       load: false,
       baseEnv: process.env,
       print: () => undefined,
+      ...options,
     });
   }, DEMO_START_TIMEOUT_MS);
   afterAll(async () => {

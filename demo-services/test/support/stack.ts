@@ -15,6 +15,7 @@ import { paymentServiceConfig, type BackendConfig } from '../../shared/config.ts
 import { createPool, dropDatabase } from '../../shared/db.ts';
 import { listen, type RunningServer } from '../../shared/httpServer.ts';
 import { createLogger } from '../../shared/logger.ts';
+import type { RedisTarget } from '../../shared/redisTarget.ts';
 import { startTcpProxy, type TcpProxy } from '../../shared/tcpProxy.ts';
 import { topology, type Topology } from '../../shared/topology.ts';
 import { startGateway, type RunningGateway } from '../../gateway/service.ts';
@@ -37,6 +38,7 @@ export interface PaymentTuning {
   redeliveryDelayMs?: number;
   maxDeliveries?: number;
   breakerResetMs?: number;
+  sagaStuckAfterMs?: number;
 }
 
 /** A payment-service instance, in-process or a child process. */
@@ -75,6 +77,8 @@ export interface StackOptions {
   payments?: number;
   /** A database the caller owns (e.g. a multi-host URL of a replicated cluster); not dropped. */
   databaseUrl?: string;
+  /** The order cache's Redis (default: the machine's, through the stack's cuttable proxy). */
+  redis?: RedisTarget;
   tuning?: PaymentTuning;
 }
 
@@ -95,7 +99,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const providerServer: RunningServer = await listen(createProviderApp(providerState), 0, '127.0.0.1');
   const providerUrl = `http://127.0.0.1:${providerServer.port}`;
   const orderService = await startOrderService(
-    { ...backend, port: 0, outboxPollMs: 50, cacheTtlSeconds: 60, logLevel: 'error' },
+    {
+      ...backend,
+      redis: options.redis ?? { kind: 'url', url: backend.redisUrl },
+      port: 0,
+      outboxPollMs: 50,
+      cacheTtlSeconds: 60,
+      logLevel: 'error',
+    },
     log,
   );
   const gateway = await startGateway(
@@ -163,6 +174,7 @@ function paymentEnv(backend: BackendConfig, providerUrl: string, tuning: Payment
     REDELIVERY_DELAY_MS: String(tuning.redeliveryDelayMs ?? 300),
     MAX_DELIVERIES: String(tuning.maxDeliveries ?? 100),
     BREAKER_RESET_MS: String(tuning.breakerResetMs ?? 1000),
+    SAGA_STUCK_AFTER_MS: String(tuning.sagaStuckAfterMs ?? 120_000),
     LOG_LEVEL: 'error',
   };
 }

@@ -25,7 +25,7 @@ export interface MetricDefinition<L extends string = string> {
 
 /** Sections of the catalogue, in documentation order. */
 export type SignalGroup =
-  'http' | 'circuit_breaker' | 'retry' | 'messaging' | 'cache' | 'database' | 'telemetry';
+  'http' | 'circuit_breaker' | 'retry' | 'messaging' | 'cache' | 'database' | 'saga' | 'telemetry';
 
 /** Label every series carries, set from `service.name`. */
 export const SERVICE_LABEL = 'service';
@@ -248,6 +248,13 @@ export const metrics = {
     labelNames: ['cache', 'outcome'],
     labelValues: { outcome: ['hit', 'miss', 'degraded'] },
   }),
+  cacheFailovers: define({
+    name: 'cache_failovers_total',
+    type: 'counter',
+    group: 'cache',
+    help: 'Times a cache client, reconnecting, found its master at a new address: a failover it followed (Redis Sentinel).',
+    labelNames: ['cache'],
+  }),
 
   backupLastSuccess: define({
     name: 'faultline_backup_last_success_timestamp_seconds',
@@ -298,6 +305,42 @@ export const metrics = {
     group: 'database',
     help: 'Replicas the failover supervisor promoted to primary.',
     labelNames: [],
+  }),
+
+  sagaStarted: define({
+    name: 'saga_started_total',
+    type: 'counter',
+    group: 'saga',
+    help: 'Sagas the orchestrator started (one per business transaction, however often its message is redelivered).',
+    labelNames: ['saga'],
+  }),
+  sagaCompleted: define({
+    name: 'saga_completed_total',
+    type: 'counter',
+    group: 'saga',
+    help: 'Sagas that ran every step to the end.',
+    labelNames: ['saga'],
+  }),
+  sagaCompensated: define({
+    name: 'saga_compensated_total',
+    type: 'counter',
+    group: 'saga',
+    help: 'Sagas whose later step failed for good, ended after undoing their earlier steps (compensations).',
+    labelNames: ['saga'],
+  }),
+  sagaAborted: define({
+    name: 'saga_aborted_total',
+    type: 'counter',
+    group: 'saga',
+    help: 'Sagas whose first step was refused (e.g. no stock): ended with nothing to undo.',
+    labelNames: ['saga'],
+  }),
+  sagaStuck: define({
+    name: 'saga_stuck',
+    type: 'gauge',
+    group: 'saga',
+    help: 'Sagas under way whose last step is older than the orchestrator’s stuck threshold, sampled from the saga store.',
+    labelNames: ['saga'],
   }),
 
   telemetryExported: define({

@@ -34,6 +34,11 @@ export const spanAttributes = {
   retryOperation: 'faultline.retry.operation',
   retryAttempt: 'faultline.retry.attempt',
   retryDelayMs: 'faultline.retry.delay_ms',
+  sagaName: 'faultline.saga.name',
+  sagaId: 'faultline.saga.id',
+  sagaStep: 'faultline.saga.step',
+  sagaCompensation: 'faultline.saga.compensation',
+  sagaOutcome: 'faultline.saga.outcome',
 } as const;
 
 /** Span event names Faultline adds. */

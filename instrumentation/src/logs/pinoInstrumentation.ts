@@ -24,8 +24,10 @@ type LogMethod = (
   method: (...args: unknown[]) => unknown,
   level: number,
 ) => unknown;
+type Serializer = (value: unknown) => unknown;
 interface PinoOptions {
   formatters?: { log?: LogFormatter; [name: string]: unknown };
+  serializers?: Record<string, Serializer | unknown>;
   hooks?: { logMethod?: LogMethod; [name: string]: unknown };
   [name: string]: unknown;
 }
@@ -92,7 +94,26 @@ function writesEcs(options: PinoOptions): boolean {
   }
 }
 
-/** A copy of the app's options with Faultline's formatter and hook around the app's own. */
+/**
+ * The app's serializers, each masking what it returns. Fields with a serializer (fastify's
+ * `req` and `res`, an app's own) are masked in their serialized form, never copied raw: the
+ * raw value is often a live object (a request with its socket) that only the serializer should
+ * read.
+ */
+function maskingSerializers(
+  serializers: PinoOptions['serializers'],
+  redactor: Redactor,
+): Record<string, Serializer> | undefined {
+  if (serializers === undefined || serializers === null) return undefined;
+  const wrapped: Record<string, Serializer> = {};
+  for (const [key, serializer] of Object.entries(serializers)) {
+    if (typeof serializer !== 'function') continue;
+    wrapped[key] = (value) => maskedRecord({ [key]: (serializer as Serializer)(value) }, redactor)[key];
+  }
+  return wrapped;
+}
+
+/** A copy of the app's options with Faultline's formatter, serializers and hook around the app's own. */
 function withFaultline(
   appOptions: PinoOptions,
   { correlation, redactor, shipping }: PinoInstrumentationOptions,
@@ -100,12 +121,15 @@ function withFaultline(
   const appFormatter = appOptions.formatters?.log;
   const appLogMethod = appOptions.hooks?.logMethod;
   const ecs = writesEcs(appOptions);
+  const serializers = maskingSerializers(appOptions.serializers, redactor);
+  const serialized = new Set(Object.keys(serializers ?? {}));
   return {
     ...appOptions,
+    ...(serializers && { serializers: { ...appOptions.serializers, ...serializers } }),
     formatters: {
       ...appOptions.formatters,
       log(object: Record<string, unknown>) {
-        const formatted = maskedRecord(appFormatter ? appFormatter(object) : object, redactor);
+        const formatted = maskedRecord(appFormatter ? appFormatter(object) : object, redactor, serialized);
         if (!correlation) return formatted;
         const record = formatted === object ? { ...object } : formatted;
         addSpanIds(record, ecs || isEcsRecord(record));
@@ -116,7 +140,8 @@ function withFaultline(
       ...appOptions.hooks,
       logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => unknown, level: number) {
         const masked = args.map((arg) => (typeof arg === 'string' ? redactor.redactString(arg) : arg));
-        if (shipping !== undefined) shipRecord(shipping, pinoInfo(this as object, masked, level));
+        if (shipping !== undefined)
+          shipRecord(shipping, pinoInfo(this as object, masked, level, serializers));
         return appLogMethod ? appLogMethod.call(this, masked, method, level) : method.apply(this, masked);
       },
     },

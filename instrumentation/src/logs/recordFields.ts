@@ -38,6 +38,20 @@ export function addSpanIds(record: Record<string, unknown>, ecs: boolean = isEcs
   record[OTEL_LOG_FIELDS.traceFlags] ??= `0${context.traceFlags.toString(16)}`;
 }
 
+/**
+ * Whether `masked` serialises exactly like `value`, i.e. masking changed nothing. A value that
+ * cannot be serialised (a cycle, such as the request object fastify's default request logging
+ * puts in a pino record) never counts as unchanged, so its masked copy (cycles marked, depth
+ * bounded by the redactor) is what gets logged, never the app's object unmasked.
+ */
+export function maskingChangedNothing(masked: unknown, value: unknown): boolean {
+  try {
+    return JSON.stringify(masked) === JSON.stringify(value);
+  } catch {
+    return false;
+  }
+}
+
 /** `value` masked, or `value` itself when there is nothing to mask. */
 function maskField(key: string, value: unknown, redactor: Redactor): unknown {
   if (value === null || value === undefined || typeof value === 'boolean') return value;
@@ -45,7 +59,7 @@ function maskField(key: string, value: unknown, redactor: Redactor): unknown {
   if (value instanceof Error) return value;
   if (typeof value === 'string' || typeof value === 'number') return redactor.redactAttribute(key, value);
   const masked = redactor.redact({ [key]: value })[key];
-  return JSON.stringify(masked) === JSON.stringify(value) ? value : masked;
+  return maskingChangedNothing(masked, value) ? value : masked;
 }
 
 /**

@@ -62,20 +62,26 @@ interface PinoLogger {
 
 /**
  * A pino call (`logger.info(obj?, msg?, ...args)`, arguments already masked) as a winston-shaped
- * info: the logger's bindings, the merging object (an Error as `err`), the message formatted as
- * pino formats it, and the active span's ids.
+ * info: the logger's bindings, the merging object (an Error as `err`; fields with a serializer
+ * serialized), the message formatted as pino formats it, and the active span's ids.
  */
 export function pinoInfo(
   logger: PinoLogger,
   args: readonly unknown[],
   level: number,
+  serializers: Readonly<Record<string, (value: unknown) => unknown>> = {},
 ): Record<string, unknown> {
   const [first, ...rest] = args;
   const object = first !== null && typeof first === 'object' ? first : undefined;
   const [message, ...interpolated] = object === undefined ? args : rest;
   const info: Record<string, unknown> = { ...logger.bindings?.() };
   if (object instanceof Error) info.err = object;
-  else if (object !== undefined) Object.assign(info, object);
+  else if (object !== undefined) {
+    for (const key of Object.keys(object)) {
+      const value = (object as Record<string, unknown>)[key];
+      info[key] = key in serializers ? serializers[key]!(value) : value;
+    }
+  }
   info.level = logger.levels?.labels?.[level] ?? LEVEL_NAMES[level] ?? String(level);
   info.message =
     typeof message === 'string'

@@ -25,6 +25,7 @@ import type { Redactor } from '../redaction/createRedactor.ts';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 import type { ElasticsearchShipper } from './ElasticsearchShipper.ts';
 import { ElasticsearchTransport } from './ElasticsearchTransport.ts';
+import { maskingChangedNothing } from './recordFields.ts';
 
 /** Options of the {@link WinstonInstrumentation}. */
 export interface WinstonInstrumentationOptions {
@@ -162,7 +163,7 @@ function redactRecord(info: Record<string, unknown>, redactor: Redactor): void {
       continue;
     }
     const masked = redactor.redact({ [key]: value })[key];
-    if (JSON.stringify(masked) !== JSON.stringify(value)) info[key] = masked;
+    if (!maskingChangedNothing(masked, value)) info[key] = masked;
   }
 }
 
