@@ -15,3 +15,6 @@ export {
   type VerifyOptions,
 } from './verify.ts';
 export { renderPreviews, type Preview, type PreviewOptions } from './preview/renderPreviews.ts';
+export { interpolate, variableValues, type Substitutions } from './interpolate.ts';
+export { panelsOf, targetsOf, type DashboardJson, type PanelTarget } from './model.ts';
+export { seriesName } from './preview/format.ts';

@@ -22,9 +22,14 @@ export interface ConsoleConfig {
   gatewayUrl: string;
   prometheusUrl: string;
   alertmanagerUrl: string;
-  grafanaUrl: string;
-  jaegerUrl: string;
-  kibanaUrl: string;
+  /** The order service's read API (`ORDER_SERVICE_URL`): the order list shows every order. */
+  orderServiceUrl?: string;
+  /** Grafana (`GRAFANA_URL`); unset: no Grafana link is shown. */
+  grafanaUrl?: string;
+  /** The Jaeger UI (`JAEGER_URL`); unset: no Jaeger UI link is shown. */
+  jaegerUrl?: string;
+  /** Kibana (`KIBANA_URL`); unset: no Kibana link is shown. */
+  kibanaUrl?: string;
   /** Jaeger's query API, read by the console itself (`JAEGER_QUERY_URL`; unset: links go to the UI). */
   jaegerQueryUrl?: string;
   /** Elasticsearch, read by the console itself (`ELASTICSEARCH_URL`; unset: links go to Kibana). */
@@ -43,12 +48,9 @@ export interface ConsoleConfig {
 }
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
-const url = (fallback: string) =>
-  z
-    .string()
-    .url()
-    .default(fallback)
-    .transform((u) => u.replace(/\/+$/, ''));
+const trim = (u: string) => u.replace(/\/+$/, '');
+const url = (fallback: string) => z.string().url().default(fallback).transform(trim);
+const optionalUrl = z.string().url().transform(trim).optional();
 
 const schema = z.object({
   CONSOLE_PORT: port(8088),
@@ -56,12 +58,13 @@ const schema = z.object({
   GATEWAY_URL: url('http://127.0.0.1:8080'),
   PROMETHEUS_URL: url('http://127.0.0.1:9090'),
   ALERTMANAGER_URL: url('http://127.0.0.1:9093'),
-  GRAFANA_URL: url(defaultConfig.grafanaBaseUrl),
-  JAEGER_URL: url('http://localhost:16686'),
-  KIBANA_URL: url('http://localhost:5601'),
-  JAEGER_QUERY_URL: z.string().url().optional(),
-  ELASTICSEARCH_URL: z.string().url().optional(),
-  PAGER_SINK_URL: z.string().url().optional(),
+  ORDER_SERVICE_URL: optionalUrl,
+  GRAFANA_URL: optionalUrl,
+  JAEGER_URL: optionalUrl,
+  KIBANA_URL: optionalUrl,
+  JAEGER_QUERY_URL: optionalUrl,
+  ELASTICSEARCH_URL: optionalUrl,
+  PAGER_SINK_URL: optionalUrl,
   RUNBOOK_BASE_URL: url(defaultConfig.runbookBaseUrl),
   PAGING_RECEIVER: z.string().min(1).default(receivers.pager),
   DEMO_MODE: z
@@ -69,6 +72,13 @@ const schema = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
 });
+
+/** The entries of `values` that are set (an optional property is absent, never undefined). */
+function optional<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<
+    Record<keyof T, string>
+  >;
+}
 
 /** Reads the console's configuration. Throws ConsoleConfigError naming the bad variable. */
 export function consoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
@@ -84,12 +94,15 @@ export function consoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConf
     gatewayUrl: raw.GATEWAY_URL,
     prometheusUrl: raw.PROMETHEUS_URL,
     alertmanagerUrl: raw.ALERTMANAGER_URL,
-    grafanaUrl: raw.GRAFANA_URL,
-    jaegerUrl: raw.JAEGER_URL,
-    kibanaUrl: raw.KIBANA_URL,
-    ...(raw.JAEGER_QUERY_URL ? { jaegerQueryUrl: raw.JAEGER_QUERY_URL.replace(/\/+$/, '') } : {}),
-    ...(raw.ELASTICSEARCH_URL ? { elasticsearchUrl: raw.ELASTICSEARCH_URL.replace(/\/+$/, '') } : {}),
-    ...(raw.PAGER_SINK_URL ? { pagerSinkUrl: raw.PAGER_SINK_URL.replace(/\/+$/, '') } : {}),
+    ...optional({
+      orderServiceUrl: raw.ORDER_SERVICE_URL,
+      grafanaUrl: raw.GRAFANA_URL,
+      jaegerUrl: raw.JAEGER_URL,
+      kibanaUrl: raw.KIBANA_URL,
+      jaegerQueryUrl: raw.JAEGER_QUERY_URL,
+      elasticsearchUrl: raw.ELASTICSEARCH_URL,
+      pagerSinkUrl: raw.PAGER_SINK_URL,
+    }),
     runbookBaseUrl: raw.RUNBOOK_BASE_URL,
     pagingReceiver: raw.PAGING_RECEIVER,
     demoMode: raw.DEMO_MODE,

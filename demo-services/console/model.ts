@@ -11,16 +11,9 @@ import {
   type FaultAction,
   type FaultDescription,
 } from './faults.ts';
-import {
-  grafanaDashboards,
-  jaegerSearch,
-  orderLogs,
-  orderTrace,
-  kibanaDiscover,
-  type Link,
-  type LinkBases,
-} from './links.ts';
-import type { PlacedOrder } from './orders.ts';
+import { grafanaDashboards, jaegerSearch, kibanaDiscover, type Link, type LinkBases } from './links.ts';
+import { time } from './format.ts';
+import { ordersView, type OrdersView } from './orderView.ts';
 import type { ConsoleState, Section } from './state.ts';
 
 /** A hidden form field. */
@@ -61,22 +54,10 @@ export type FaultsView =
       readonly reset: FaultForm;
     };
 
-/** An order row. */
-export interface OrderRow {
-  readonly orderId: string;
-  readonly status: string;
-  readonly failureReason: string;
-  readonly placedAt: string;
-  readonly amount: string;
-  readonly traceId: string;
-  readonly traceHref: string;
-  readonly logsHref: string;
-}
-
 /** Everything a page or a section renders. */
 export interface PageModel {
   readonly readAt: string;
-  readonly orders: readonly OrderRow[];
+  readonly orders: OrdersView;
   readonly faults: FaultsView;
   readonly health: SectionView<{ service: string; instance: string; up: boolean; label: string }>;
   readonly breakers: SectionView<{
@@ -99,7 +80,13 @@ export interface PageModel {
   readonly paged: readonly AlertRow[];
   /** Pages the pager accepted, newest first; undefined when no pager sink is configured. */
   readonly delivered: SectionView<DeliveredRow> | undefined;
-  readonly links: { dashboards: readonly Link[]; jaeger: string; kibana: string };
+  /** Links to the tools that are configured; `any` is false when none is. */
+  readonly links: {
+    dashboards: readonly Link[];
+    jaeger: string | undefined;
+    kibana: string | undefined;
+    any: boolean;
+  };
 }
 
 /** A list section: its rows, or the error that kept it empty. */
@@ -117,6 +104,9 @@ export interface DeliveredRow {
   readonly severity: string;
   readonly summary: string;
   readonly at: string;
+  /** The runbook and dashboard links the page carried (http(s) only), whatever they point at. */
+  readonly runbookUrl: string | undefined;
+  readonly dashboardUrl: string | undefined;
 }
 
 /** An alert row. */
@@ -205,20 +195,15 @@ function faultsView(state: ConsoleState): FaultsView {
   };
 }
 
-function time(iso: string): string {
-  return iso.length >= 19 ? `${iso.slice(11, 19)} UTC` : iso;
-}
-
-function orderRow(order: PlacedOrder, bases: LinkBases): OrderRow {
+function linksView(bases: LinkBases): PageModel['links'] {
+  const dashboards = grafanaDashboards(bases);
+  const jaeger = jaegerSearch(bases);
+  const kibana = kibanaDiscover(bases);
   return {
-    orderId: order.orderId,
-    status: order.status,
-    failureReason: order.failureReason ?? '',
-    placedAt: time(order.placedAt),
-    amount: `${(order.amountCents / 100).toFixed(2)}`,
-    traceId: order.traceId,
-    traceHref: orderTrace(bases, order.traceId),
-    logsHref: orderLogs(bases, order.traceId),
+    dashboards,
+    jaeger,
+    kibana,
+    any: dashboards.length > 0 || jaeger !== undefined || kibana !== undefined,
   };
 }
 
@@ -246,7 +231,7 @@ export function pageModel(state: ConsoleState, bases: LinkBases): PageModel {
   }));
   return {
     readAt: time(state.readAt),
-    orders: state.orders.map((o) => orderRow(o, bases)),
+    orders: ordersView(state.orders, bases),
     faults: faultsView(state),
     health: view(state.health, (h) => ({ ...h, label: h.up ? 'up' : 'down' })),
     breakers: view(state.breakers, (b) => ({ ...b, label: b.state.replace('_', '-') })),
@@ -263,12 +248,10 @@ export function pageModel(state: ConsoleState, bases: LinkBases): PageModel {
           severity: p.severity,
           summary: p.summary,
           at: time(p.receivedAt),
+          runbookUrl: p.runbookUrl,
+          dashboardUrl: p.dashboardUrl,
         }))
       : undefined,
-    links: {
-      dashboards: grafanaDashboards(bases),
-      jaeger: jaegerSearch(bases),
-      kibana: kibanaDiscover(bases),
-    },
+    links: linksView(bases),
   };
 }

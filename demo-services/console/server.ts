@@ -3,20 +3,27 @@
  * system react, read from the real Prometheus and Alertmanager. `createConsoleApp` builds the
  * express app from its dependencies; `startConsole` wires the real ones and listens.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import { chartCatalogue } from './charts/catalogue.ts';
+import { loadDashboards, resolveCharts, type ResolvedChart } from './charts/panelQueries.ts';
+import { FaultTimeline } from './faultTimeline.ts';
 import { consoleConfig, type ConsoleConfig } from './config.ts';
 import type { ChaosControl } from './faults.ts';
 import { Notices } from './notices.ts';
 import { ConsoleOrders } from './orders.ts';
+import { chartRoutes } from './routes/charts.ts';
 import { dashboardPreviewRoutes } from './routes/dashboards.ts';
 import { faultRoutes } from './routes/faults.ts';
+import { orderPageRoutes } from './routes/orderPage.ts';
 import { orderRoutes } from './routes/orders.ts';
 import { pageRoutes } from './routes/page.ts';
 import { redirectWith } from './routes/redirect.ts';
 import { runbookRoutes } from './routes/runbooks.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { AlertmanagerSource } from './sources/alertmanager.ts';
+import { OrderServiceSource } from './sources/orderService.ts';
 import { PagerSinkSource } from './sources/pagerSink.ts';
 import { PrometheusSource } from './sources/prometheus.ts';
 import type { StateSources } from './state.ts';
@@ -40,6 +47,13 @@ export interface ConsoleDeps extends StateSources {
   readonly runbooksDir?: string;
   /** The dashboards' previews (`dashboards/preview`), served under `/d/<uid>`; none when undefined. */
   readonly dashboardPreviewsDir?: string;
+  /** The charts the page draws and `/api/charts` runs (default: none). */
+  readonly charts?: readonly ResolvedChart[];
+}
+
+/** ECharts' browser build, served from node_modules as `/static/vendor/echarts.min.js` (no CDN). */
+function echartsFile(publicDir: string): string {
+  return createRequire(path.join(publicDir, 'console.js')).resolve('echarts/dist/echarts.min.js');
 }
 
 /** Largest form the console parses, in bytes; a larger one is 413. */
@@ -57,6 +71,9 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
   const notices = new Notices();
   const redirect = redirectWith(notices);
   const chaos: ChaosControl | undefined = deps.config.demoMode ? deps.chaos : undefined;
+  const faultTimeline = deps.faultTimeline ?? new FaultTimeline();
+  const charts = deps.charts ?? [];
+  const sources = { ...deps, chaos, faultTimeline };
 
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -64,13 +81,19 @@ export function createConsoleApp(deps: ConsoleDeps): Express {
     res.set('x-content-type-options', 'nosniff');
     next();
   });
+  const echarts = echartsFile(deps.publicDir);
+  app.get('/static/vendor/echarts.min.js', (_req, res) => {
+    res.sendFile(echarts);
+  });
   app.use('/static', express.static(deps.publicDir, { maxAge: 0 }));
   app.use(express.urlencoded({ extended: false, limit: CONSOLE_MAX_FORM_BYTES, parameterLimit: 50 }));
-  app.use(pageRoutes({ sources: { ...deps, chaos }, views: deps.views, links: deps.config, notices }));
+  app.use(pageRoutes({ sources, views: deps.views, links: deps.config, notices, charts }));
+  app.use(chartRoutes({ charts, prometheus: deps.prometheus, faultTimeline, links: deps.config }));
   app.use(orderRoutes(deps.orders, redirect));
-  app.use(faultRoutes(chaos, deps.views, redirect));
-  app.use(traceRoutes(deps.config));
-  if (deps.runbooksDir) app.use(runbookRoutes(deps.runbooksDir));
+  app.use(orderPageRoutes(deps.orderService, deps.config, deps.views));
+  app.use(faultRoutes(chaos, deps.views, redirect, faultTimeline));
+  app.use(traceRoutes(deps.config, deps.views));
+  if (deps.runbooksDir) app.use(runbookRoutes(deps.runbooksDir, deps.views));
   if (deps.dashboardPreviewsDir) app.use(dashboardPreviewRoutes(deps.dashboardPreviewsDir));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -115,8 +138,10 @@ export async function startConsole(options: StartConsoleOptions = {}): Promise<R
     views: new Views(path.join(dir, 'views')),
     publicDir: path.join(dir, 'public'),
     runbooksDir: path.resolve(dir, '..', '..', 'alerts', 'runbooks'),
+    charts: resolveCharts(chartCatalogue, loadDashboards(path.resolve(dir, '..', '..', 'dashboards'))),
     dashboardPreviewsDir: path.resolve(dir, '..', '..', 'dashboards', 'preview'),
     orders: new ConsoleOrders(config.gatewayUrl),
+    ...(config.orderServiceUrl ? { orderService: new OrderServiceSource(config.orderServiceUrl) } : {}),
     prometheus: new PrometheusSource(config.prometheusUrl),
     alertmanager: new AlertmanagerSource({
       baseUrl: config.alertmanagerUrl,

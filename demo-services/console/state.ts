@@ -3,9 +3,11 @@
  * fail the page: its section carries the error instead.
  */
 import { describeError } from './errors.ts';
+import type { FaultTimeline } from './faultTimeline.ts';
 import type { ChaosControl, Fault } from './faults.ts';
 import type { ConsoleOrders, PlacedOrder } from './orders.ts';
 import type { AlertmanagerSource, FiringAlert } from './sources/alertmanager.ts';
+import type { ListedOrder, OrderServiceSource, OrderStatusFilter } from './sources/orderService.ts';
 import type { DeliveredPage, PagerSinkSource } from './sources/pagerSink.ts';
 import type { BreakerStatus, InstanceHealth, PrometheusSource, QueueDepth } from './sources/prometheus.ts';
 
@@ -22,10 +24,22 @@ export type FaultControls =
       readonly active: Section<readonly Fault[]>;
     };
 
+/**
+ * The order list: every order of the system, from the order service, or (without one) the orders
+ * this console placed.
+ */
+export type OrderList =
+  | {
+      readonly source: 'system';
+      readonly filter?: OrderStatusFilter;
+      readonly orders: Section<ListedOrder[]>;
+    }
+  | { readonly source: 'console'; readonly orders: readonly PlacedOrder[] };
+
 /** One reading of every source. */
 export interface ConsoleState {
   readonly readAt: string;
-  readonly orders: readonly PlacedOrder[];
+  readonly orders: OrderList;
   readonly faults: FaultControls;
   readonly health: Section<InstanceHealth[]>;
   readonly breakers: Section<BreakerStatus[]>;
@@ -38,6 +52,10 @@ export interface ConsoleState {
 /** The sources a reading uses. `chaos` is undefined when fault controls are off. */
 export interface StateSources {
   readonly orders: ConsoleOrders;
+  /** The order service's read API; without it the list shows the console's own orders. */
+  readonly orderService?: OrderServiceSource;
+  /** Where the faults seen at each reading are recorded, for the charts' markers. */
+  readonly faultTimeline?: FaultTimeline;
   readonly prometheus: PrometheusSource;
   readonly alertmanager: AlertmanagerSource;
   readonly chaos: ChaosControl | undefined;
@@ -53,17 +71,30 @@ async function section<T>(read: () => Promise<T>): Promise<Section<T>> {
   }
 }
 
-async function faultControls(chaos: ChaosControl | undefined): Promise<FaultControls> {
+async function faultControls(sources: StateSources): Promise<FaultControls> {
+  const { chaos } = sources;
   if (!chaos) return { enabled: false };
-  return { enabled: true, killable: chaos.killableServices, active: await section(() => chaos.active()) };
+  const active = await section(() => chaos.active());
+  if (active.ok) sources.faultTimeline?.observe(active.value);
+  return { enabled: true, killable: chaos.killableServices, active };
 }
 
-/** Reads every source concurrently; never rejects. */
-export async function readState(sources: StateSources): Promise<ConsoleState> {
+async function orderList(sources: StateSources, filter: OrderStatusFilter | undefined): Promise<OrderList> {
+  const { orderService } = sources;
+  if (!orderService) {
+    await sources.orders.refresh();
+    return { source: 'console', orders: sources.orders.list() };
+  }
+  const orders = await section(() => orderService.list(filter));
+  return { source: 'system', ...(filter ? { filter } : {}), orders };
+}
+
+/** Reads every source concurrently, the order list filtered to `filter`; never rejects. */
+export async function readState(sources: StateSources, filter?: OrderStatusFilter): Promise<ConsoleState> {
   const { pager } = sources;
-  const [, faults, health, breakers, queues, alerts, pages] = await Promise.all([
-    sources.orders.refresh(),
-    faultControls(sources.chaos),
+  const [orders, faults, health, breakers, queues, alerts, pages] = await Promise.all([
+    orderList(sources, filter),
+    faultControls(sources),
     section(() => sources.prometheus.health()),
     section(() => sources.prometheus.breakers()),
     section(() => sources.prometheus.queues()),
@@ -72,7 +103,7 @@ export async function readState(sources: StateSources): Promise<ConsoleState> {
   ]);
   return {
     readAt: new Date().toISOString(),
-    orders: sources.orders.list(),
+    orders,
     faults,
     health,
     breakers,

@@ -169,6 +169,8 @@ export async function startObservability(input: ObservabilityInput): Promise<voi
         `--storage.tsdb.path=${path.join(state, 'prometheus')}`,
         `--web.listen-address=127.0.0.1:${ports.prometheus}`,
         `--web.external-url=http://127.0.0.1:${ports.prometheus}`,
+        // The services expose trace-id exemplars: stored, the console's latency chart links to traces.
+        '--enable-feature=exemplar-storage',
       ],
       env: baseEnv,
       logFile: path.join(state, 'logs', 'prometheus.log'),

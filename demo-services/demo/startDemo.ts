@@ -361,6 +361,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
           port: ports.console,
           host: '127.0.0.1',
           gatewayUrl: lbUrl,
+          orderServiceUrl,
           prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
           alertmanagerUrl: `http://127.0.0.1:${ports.alertmanager}`,
           ...(observability ? { pagerSinkUrl: `http://127.0.0.1:${ports.pagerDutySink}` } : {}),

@@ -17,6 +17,7 @@ import {
 import { isDatabaseUnavailable } from './databaseErrors.ts';
 import type { OrderCache } from './orderCache.ts';
 import { createOrder, findOrder } from './orderStore.ts';
+import { listedOrder, listOrders, MAX_LISTED_ORDERS } from './orderListing.ts';
 
 /** What the app needs. */
 export interface OrderAppDeps {
@@ -32,6 +33,23 @@ export interface OrderAppDeps {
 const NOT_FOUND = { error: 'not_found', field: 'id', message: 'no order with this id' };
 
 const DATABASE_UNAVAILABLE = 'the order store is unavailable, retry with the same Idempotency-Key';
+
+const STATUSES = new Set(['pending', 'paid', 'failed']);
+
+/** `?status=&limit=` of a listing, or the message naming the bad parameter. Pure. */
+export function parseListQuery(
+  query: Record<string, unknown>,
+): { ok: true; status?: 'pending' | 'paid' | 'failed'; limit: number } | { ok: false; message: string } {
+  const { status, limit } = query;
+  if (status !== undefined && (typeof status !== 'string' || !STATUSES.has(status)))
+    return { ok: false, message: 'status: pending, paid or failed' };
+  if (limit !== undefined && (typeof limit !== 'string' || !/^[0-9]{1,3}$/.test(limit)))
+    return { ok: false, message: `limit: a whole number from 1 to ${MAX_LISTED_ORDERS}` };
+  const n = limit === undefined ? 50 : Number(limit);
+  if (n < 1 || n > MAX_LISTED_ORDERS)
+    return { ok: false, message: `limit: a whole number from 1 to ${MAX_LISTED_ORDERS}` };
+  return { ok: true, ...(status ? { status: status as 'pending' | 'paid' | 'failed' } : {}), limit: n };
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,6 +85,23 @@ export function createOrderApp(deps: OrderAppDeps): Express {
       deps.log.info('order created', { orderId: result.order.orderId });
     }
     res.status(202).json({ orderId: result.order.orderId, status: result.order.status });
+  });
+
+  // The latest orders of the whole system with their history, for the demo console; bounded.
+  app.get('/orders', async (req, res) => {
+    const query = parseListQuery(req.query as Record<string, unknown>);
+    if (!query.ok) {
+      res.status(400).json({ error: 'invalid_query', message: query.message });
+      return;
+    }
+    const orders = await listOrders(deps.pool, query);
+    res.set('cache-control', 'no-store').json({ orders });
+  });
+
+  app.get('/orders/:id/history', async (req, res) => {
+    const order = UUID.test(req.params.id) ? await listedOrder(deps.pool, req.params.id) : undefined;
+    if (!order) res.status(404).json(NOT_FOUND);
+    else res.set('cache-control', 'no-store').json(order);
   });
 
   app.get('/orders/:id', async (req, res) => {

@@ -4,6 +4,7 @@
  */
 import type { OrderServiceConfig } from '../shared/config.ts';
 import { createPool, ensureDatabase } from '../shared/db.ts';
+import { pendingOrdersGauge } from '../shared/demoMetrics.ts';
 import { listen } from '../shared/httpServer.ts';
 import type { Logger } from '../shared/logger.ts';
 import { runMigrations } from '../shared/migrations.ts';
@@ -27,6 +28,12 @@ export async function startOrderService(
   const pool = createPool(config.databaseUrl);
   const applied = await runMigrations(pool);
   if (applied.length > 0) log.info('migrations applied', { applied });
+  pendingOrdersGauge(async () => {
+    const result = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM orders WHERE status = 'pending'",
+    );
+    return result.rows[0]?.n ?? 0;
+  });
   const cache = new OrderCache({
     target: config.redis,
     keyPrefix: config.redisKeyPrefix,

@@ -3,8 +3,18 @@
  * shop, not a signal Faultline defines). They live on the instrumentation's registry so the
  * same `/metrics` endpoint serves them with the `service` label.
  */
-import { Counter, type Registry, type RegistryContentType } from 'prom-client';
+import { Counter, Gauge, type Registry, type RegistryContentType } from 'prom-client';
 import { getMetricsRegistry } from '@faultline/instrumentation';
+
+/** The names of the demo's business metrics (the console charts them). */
+export const demoMetricNames = {
+  ordersCreated: 'demo_orders_created_total',
+  payments: 'demo_payments_total',
+  deadLetters: 'demo_dead_letters_total',
+  ordersPending: 'demo_orders_pending',
+} as const;
+
+const PENDING_ORDERS_METRIC = demoMetricNames.ordersPending;
 
 function counter<L extends string>(
   registry: Registry<RegistryContentType>,
@@ -21,7 +31,7 @@ function counter<L extends string>(
 export function ordersCreatedCounter(): Counter<never> {
   return counter(
     getMetricsRegistry().registry,
-    'demo_orders_created_total',
+    demoMetricNames.ordersCreated,
     'Orders created by the order service.',
     [],
   );
@@ -31,7 +41,7 @@ export function ordersCreatedCounter(): Counter<never> {
 export function paymentsCounter(): Counter<'outcome' | 'reason'> {
   return counter(
     getMetricsRegistry().registry,
-    'demo_payments_total',
+    demoMetricNames.payments,
     'Orders whose payment completed, by outcome and failure reason.',
     ['outcome', 'reason'],
   );
@@ -41,8 +51,30 @@ export function paymentsCounter(): Counter<'outcome' | 'reason'> {
 export function deadLettersCounter(): Counter<'reason'> {
   return counter(
     getMetricsRegistry().registry,
-    'demo_dead_letters_total',
+    demoMetricNames.deadLetters,
     'Messages sent to the dead-letter queue, by reason.',
     ['reason'],
   );
+}
+
+/**
+ * Orders waiting for their payment, counted by `count` at each scrape (the order service reads
+ * its database). A failed count keeps the last value: the scrape itself never fails for it.
+ */
+export function pendingOrdersGauge(count: () => Promise<number>): Gauge {
+  const registry = getMetricsRegistry().registry;
+  const existing = registry.getSingleMetric(PENDING_ORDERS_METRIC);
+  if (existing) registry.removeSingleMetric(PENDING_ORDERS_METRIC);
+  return new Gauge({
+    name: PENDING_ORDERS_METRIC,
+    help: 'Orders whose payment has not completed yet.',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await count());
+      } catch {
+        // The database is down: the last count stands until it answers again.
+      }
+    },
+  });
 }

@@ -22,6 +22,12 @@ import { startAlertmanager, startPrometheus, type RunningServer } from '../../ba
 import { freePort } from '../shared/freePorts.ts';
 import { waitFor } from './console-support/waitFor.ts';
 
+interface ChartBody {
+  series?: { name: string; points: [number, number][] }[];
+  faults?: unknown[];
+  error?: string;
+}
+
 const HOSTILE = `<script>alert("pwned")</script>'"&`;
 
 function fixtureMetrics(): string {
@@ -262,20 +268,20 @@ describe('demo console', () => {
     const model = await waitFor(
       async () => {
         const m = await demo.state();
-        const status = (id: string) => m.orders.find((o) => o.orderId === id)?.status;
+        const status = (id: string) => m.orders.rows.find((o) => o.orderId === id)?.status;
         return status('order-one') === 'paid' && status('burst-2') === 'failed' ? m : undefined;
       },
       async () => `statuses in ${JSON.stringify((await demo.state()).orders)}`,
     );
-    const one = model.orders.find((o) => o.orderId === 'order-one');
+    const one = model.orders.rows.find((o) => o.orderId === 'order-one');
     const traceId = traceparents[0]?.split('-')[1];
     expect(one?.traceHref).toBe(`http://jaeger.test:16686/trace/${traceId}`);
     expect(one?.logsHref).toContain(`http://kibana.test:5601/app/discover#/`);
     expect(decodeURIComponent(one?.logsHref ?? '')).toContain(`trace.id:"${traceId}"`);
-    expect(model.orders.find((o) => o.orderId === 'burst-2')).toMatchObject({
+    expect(model.orders.rows.find((o) => o.orderId === 'burst-2')).toMatchObject({
       failureReason: 'card_declined',
     });
-    expect(model.orders.find((o) => o.orderId === 'burst-1')?.status).toBe('pending');
+    expect(model.orders.rows.find((o) => o.orderId === 'burst-1')?.status).toBe('pending');
   });
 
   it('asks for confirmation on a page of its own before a fault is injected without script', async () => {
@@ -360,6 +366,111 @@ describe('demo console', () => {
     } finally {
       await off.close();
     }
+  });
+
+  it('charts a dashboard panel from the real Prometheus by name only, with the fault periods it saw, and refuses an unknown chart', async () => {
+    const list = (await (await fetch(`${demo.url}/api/charts`)).json()) as { charts: { key: string }[] };
+    expect(list.charts.map((c) => c.key)).toContain('breakers');
+    const chart = (url: string) =>
+      fetch(url).then(async (r) => ({ status: r.status, body: (await r.json()) as ChartBody }));
+    const breakers = await waitFor(
+      async () => {
+        const answer = await chart(`${demo.url}/api/charts/breakers?minutes=5`);
+        return answer.body.series?.some((s) => s.points.at(-1)?.[1] === 2) ? answer : undefined;
+      },
+      async () =>
+        `the open breaker on the chart: ${JSON.stringify((await chart(`${demo.url}/api/charts/breakers`)).body)}`,
+    );
+    expect(breakers.body).toMatchObject({
+      unit: 'short',
+      display: 'states',
+      origin: 'Faultline / Fault tolerance › Breaker state',
+    });
+    expect(breakers.body.series?.map((s) => s.name)).toEqual([
+      `payment-service payment-provider (${fixture.target})`,
+    ]);
+    // A query in the URL is ignored: the chart runs only its own panel's queries.
+    const smuggled = await chart(`${demo.url}/api/charts/breakers?query=${encodeURIComponent('up')}`);
+    expect(smuggled.body.series?.map((s) => s.name)).toEqual(breakers.body.series?.map((s) => s.name));
+    const unknown = await chart(`${demo.url}/api/charts/${encodeURIComponent('up{job="x"}')}`);
+    expect(unknown).toMatchObject({ status: 404, body: { error: 'unknown_chart' } });
+
+    const before = Date.now();
+    await demo.post('/faults', { action: 'inject', kind: 'provider-down', confirmed: 'yes' });
+    await demo.post('/faults', { action: 'reset', confirmed: 'yes' });
+    const marked = await chart(`${demo.url}/api/charts/breakers`);
+    const since = (marked.body.faults ?? []) as { from: number }[];
+    expect(since.filter((f) => f.from >= before)).toEqual([
+      { label: 'provider-down', from: expect.any(Number), to: expect.any(Number) },
+    ]);
+  });
+
+  it('serves ECharts from node_modules and renders runbooks as pages for a browser, markdown otherwise', async () => {
+    const echarts = await fetch(`${demo.url}/static/vendor/echarts.min.js`);
+    expect(echarts.status).toBe(200);
+    expect(echarts.headers.get('content-type')).toMatch(/javascript/);
+    expect((await echarts.text()).length).toBeGreaterThan(500_000);
+    const html = await (
+      await fetch(`${demo.url}/runbooks/CircuitBreakerFlapping.md`, { headers: { accept: 'text/html' } })
+    ).text();
+    expect(html).toContain(`data-runbook-page='CircuitBreakerFlapping'`);
+    expect(html).toContain('<h1>CircuitBreakerFlapping</h1>');
+    // Its link to another runbook stays relative: it opens the console's own page of it.
+    expect(html).toContain('<a href="CircuitBreakerOpen.md">');
+    const markdown = await (await fetch(`${demo.url}/runbooks/CircuitBreakerOpen.md`)).text();
+    expect(markdown.split('\n')[0]).toBe('# CircuitBreakerOpen');
+    const missing = await fetch(`${demo.url}/runbooks/..%2Fpackage.json`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('data-message');
+  });
+
+  it('says in the page why a part is empty: Prometheus, the order service, Jaeger or Elasticsearch down, a malformed or unknown id', async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const down = await startTestConsole({
+      prometheusUrl: dead,
+      alertmanagerUrl: alertmanager.url,
+      gatewayUrl: gateway.url,
+      demoMode: false,
+      orderServiceUrl: dead,
+      traces: { jaegerQueryUrl: dead, elasticsearchUrl: dead },
+    });
+    try {
+      const chart = await fetch(`${down.url}/api/charts/breakers`);
+      expect(chart.status).toBe(502);
+      expect(await chart.json()).toMatchObject({
+        message: expect.stringMatching(`Prometheus at ${dead} did not answer`),
+      });
+      const page = await down.page();
+      expect(page).toMatch(
+        /data-orders-error>The order list could not be read:\s+the order service at [^ ]+ did not answer/,
+      );
+      const html = { headers: { accept: 'text/html' } };
+      const order = await fetch(`${down.url}/orders/7f0c1f1e-0000-4000-8000-000000000001`, html);
+      expect(order.status).toBe(502);
+      expect(await order.text()).toMatch(/data-message>the order service at [^ ]+ did not answer/);
+      const trace = await fetch(`${down.url}/traces/0af7651916cd43dd8448eb211c80319c`, html);
+      expect(trace.status).toBe(200);
+      const body = await trace.text();
+      expect(body).toMatch(/data-trace-message>Jaeger at [^ ]+ could not be read/);
+      expect(body).toMatch(/data-logs-message>Elasticsearch at [^ ]+ could not be read/);
+      const malformed = await fetch(`${down.url}/traces/${encodeURIComponent('<b>x</b>')}`, html);
+      expect(malformed.status).toBe(400);
+      const text = await malformed.text();
+      expect(text).toContain('32 lowercase hex digits');
+      expect(text).not.toContain('<b>x');
+    } finally {
+      await down.close();
+    }
+    // Without an order service or trace backends configured, the pages say so.
+    const orderPage = await fetch(`${demo.url}/orders/anything`, { headers: { accept: 'text/html' } });
+    expect(orderPage.status).toBe(404);
+    expect(await orderPage.text()).toContain('reads no order service');
+    const trace = await (
+      await fetch(`${demo.url}/traces/0af7651916cd43dd8448eb211c80319c`, { headers: { accept: 'text/html' } })
+    ).text();
+    expect(trace).toContain('No Jaeger query API is configured');
   });
 
   it('renders every value through the escaping {{ }} form: no template uses {{{ }}} or {{& }}', () => {

@@ -9,8 +9,30 @@ import { safeHttpUrl, toFiringAlert } from '../console/sources/alertmanager.ts';
 import { toDeliveredPages } from '../console/sources/pagerSink.ts';
 import { queueDepths } from '../console/sources/prometheus.ts';
 import type { ConsoleState } from '../console/state.ts';
+import path from 'node:path';
+import { interpolate, panelsOf, targetsOf, variableValues } from '@faultline/dashboards';
+import { chartCatalogue } from '../console/charts/catalogue.ts';
+import { CONSOLE_RATE_INTERVAL, loadDashboards, resolveCharts } from '../console/charts/panelQueries.ts';
+import { FaultTimeline } from '../console/faultTimeline.ts';
+import { ordersView } from '../console/orderView.ts';
+import { chartWindow } from '../console/routes/charts.ts';
+import { traceView } from '../console/traceView.ts';
+import type { JaegerTrace } from '../../backends/jaegerQuery.ts';
 
 const bases = { grafanaUrl: 'http://g', jaegerUrl: 'http://j', kibanaUrl: 'http://k' };
+
+/** A reading where every source answered with nothing, fault controls off. */
+function quietState(): ConsoleState {
+  return {
+    readAt: '',
+    orders: { source: 'console', orders: [] },
+    faults: { enabled: false },
+    health: { ok: true, value: [] },
+    breakers: { ok: true, value: [] },
+    queues: { ok: true, value: [] },
+    alerts: { ok: true, value: [] },
+  };
+}
 
 describe('order forms', () => {
   it('reads a count of 1 to 50 in plain digits, an absent one as 1, and refuses anything else', () => {
@@ -101,12 +123,23 @@ describe('configuration', () => {
       gatewayUrl: 'http://127.0.0.1:8080',
       prometheusUrl: 'http://127.0.0.1:9090',
       alertmanagerUrl: 'http://127.0.0.1:9093',
-      grafanaUrl: 'http://localhost:3000',
-      jaegerUrl: 'http://localhost:16686',
-      kibanaUrl: 'http://localhost:5601',
       pagingReceiver: 'pagerduty',
       demoMode: false,
     });
+  });
+
+  it('configures no Grafana, Jaeger UI, Kibana or order service unless told: their links are hidden', () => {
+    const config = consoleConfig({});
+    for (const key of ['grafanaUrl', 'jaegerUrl', 'kibanaUrl', 'orderServiceUrl', 'jaegerQueryUrl'])
+      expect(config).not.toHaveProperty(key);
+    const state = quietState();
+    expect(pageModel(state, {}).links).toEqual({
+      dashboards: [],
+      jaeger: undefined,
+      kibana: undefined,
+      any: false,
+    });
+    expect(pageModel(state, bases).links.any).toBe(true);
   });
 
   it('reads DEMO_MODE and base URLs, without a trailing slash', () => {
@@ -145,7 +178,7 @@ describe('alerts and links', () => {
   it('links a trace to Jaeger and its log lines to Kibana by trace id', () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     expect(jaegerTrace(bases, traceId)).toBe(`http://j/trace/${traceId}`);
-    const kibana = kibanaTraceLogs(bases, traceId);
+    const kibana = kibanaTraceLogs(bases, traceId) ?? '';
     expect(kibana.startsWith('http://k/app/discover#/?_g=(time:(from:now-1h,to:now))&_a=')).toBe(true);
     expect(decodeURIComponent(kibana)).toContain(`query:'trace.id:"${traceId}"'`);
   });
@@ -162,8 +195,7 @@ describe('view models', () => {
 
   it('offers to inject a fault that is off, to clear one that is on, and kill for services still running', () => {
     const state: ConsoleState = {
-      readAt: '2026-01-01T00:00:00.000Z',
-      orders: [],
+      ...quietState(),
       faults: {
         enabled: true,
         killable: ['gateway-1', 'order-service'],
@@ -172,10 +204,7 @@ describe('view models', () => {
           value: [{ kind: 'provider-down' }, { kind: 'kill', service: 'gateway-1' }],
         },
       },
-      health: { ok: true, value: [] },
-      breakers: { ok: true, value: [] },
       queues: { ok: false, error: 'Prometheus did not answer' },
-      alerts: { ok: true, value: [] },
     };
     const { faults, queues } = pageModel(state, bases);
     if (!faults.enabled) throw new Error('fault controls should be on');
@@ -190,13 +219,8 @@ describe('view models', () => {
 
   it('shows no fault control when the fault state cannot be read, and says why', () => {
     const state: ConsoleState = {
-      readAt: '',
-      orders: [],
+      ...quietState(),
       faults: { enabled: true, killable: ['gateway-1'], active: { ok: false, error: 'chaos control down' } },
-      health: { ok: true, value: [] },
-      breakers: { ok: true, value: [] },
-      queues: { ok: true, value: [] },
-      alerts: { ok: true, value: [] },
     };
     const { faults } = pageModel(state, bases);
     if (!faults.enabled) throw new Error('fault controls should be on');
@@ -219,6 +243,35 @@ describe('delivered pages', () => {
       },
     },
   };
+
+  it("carries the runbook and dashboard links of a page, whatever they point at, http(s) only; a resolve takes its trigger's", () => {
+    const linked = {
+      ...trigger,
+      event: {
+        ...trigger.event,
+        links: [
+          { href: 'http://127.0.0.1:8088/runbooks/CircuitBreakerOpen.md', text: 'Runbook' },
+          { href: 'http://127.0.0.1:8088/dashboards/faultline-fault-tolerance', text: 'Dashboard' },
+        ],
+      },
+    };
+    const resolve = {
+      receivedAt: '2026-01-01T00:00:09.000Z',
+      dedup_key: 'k1',
+      event: { event_action: 'resolve' },
+    };
+    const [resolved, triggered] = toDeliveredPages([linked, resolve]);
+    for (const page of [resolved, triggered])
+      expect(page).toMatchObject({
+        runbookUrl: 'http://127.0.0.1:8088/runbooks/CircuitBreakerOpen.md',
+        dashboardUrl: 'http://127.0.0.1:8088/dashboards/faultline-fault-tolerance',
+      });
+    const hostile = {
+      ...trigger,
+      event: { ...trigger.event, links: [{ href: 'javascript:alert(1)', text: 'Runbook' }] },
+    };
+    expect(toDeliveredPages([hostile])[0]).not.toHaveProperty('runbookUrl');
+  });
 
   it('lists accepted events newest first, a payload-less resolve named after its trigger', () => {
     const resolve = {
@@ -251,15 +304,7 @@ describe('delivered pages', () => {
   it('keeps the last pages only, and the page model shows none when no sink is configured', () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ ...trigger, dedup_key: `k${i}` }));
     expect(toDeliveredPages(many, 5).map((p) => p.dedupKey)).toEqual(['k29', 'k28', 'k27', 'k26', 'k25']);
-    const state: ConsoleState = {
-      readAt: '',
-      orders: [],
-      faults: { enabled: false },
-      health: { ok: true, value: [] },
-      breakers: { ok: true, value: [] },
-      queues: { ok: true, value: [] },
-      alerts: { ok: true, value: [] },
-    };
+    const state = quietState();
     expect(pageModel(state, bases).delivered).toBeUndefined();
     const withPages = pageModel({ ...state, pages: { ok: true, value: toDeliveredPages([trigger]) } }, bases);
     expect(withPages.delivered?.rows).toEqual([
@@ -271,7 +316,186 @@ describe('delivered pages', () => {
         severity: 'critical',
         summary: 'open',
         at: '00:00:01 UTC',
+        runbookUrl: undefined,
+        dashboardUrl: undefined,
       },
     ]);
+  });
+});
+
+describe('charts', () => {
+  const dashboards = loadDashboards(path.resolve('dashboards'));
+  const charts = resolveCharts(chartCatalogue, dashboards);
+
+  it("runs, for every dashboard chart, exactly the generated panel's queries with its variables filled in", () => {
+    for (const definition of chartCatalogue) {
+      const chart = charts.find((c) => c.key === definition.key);
+      const { source } = definition;
+      if (source.kind !== 'panel') continue;
+      const json = dashboards.find((d) => d.uid === source.dashboard);
+      const panel = json && panelsOf(json).find((p) => p.title === source.panel);
+      if (!json || !panel || panel.type === 'row') throw new Error(`${definition.key}: no panel`);
+      const values = variableValues(json, {
+        rateInterval: CONSOLE_RATE_INTERVAL,
+        ...(source.variables ? { variables: source.variables } : {}),
+      });
+      const expected = targetsOf(panel as Parameters<typeof targetsOf>[0])
+        .filter((t) => !source.refIds || source.refIds.includes(t.refId))
+        .map((t) => interpolate(t.expr, values));
+      expect({ key: definition.key, queries: chart?.queries.map((q) => q.expr) }).toEqual({
+        key: definition.key,
+        queries: expected,
+      });
+      // Every variable and macro filled in (`$1` is a label_replace group, not a variable).
+      expect(chart?.queries.filter((q) => /\$(\{|\[|[A-Za-z_])/.test(q.expr))).toEqual([]);
+    }
+    expect(charts.find((c) => c.key === 'gateway-requests')?.queries[0]?.expr).toContain(
+      'service=~"gateway"',
+    );
+    expect(charts.find((c) => c.key === 'gateway-latency')).toMatchObject({
+      unit: 's',
+      queries: [
+        expect.objectContaining({ legend: 'p50 {{service}}', exemplars: true }),
+        expect.objectContaining({ legend: 'p99 {{service}}' }),
+      ],
+    });
+  });
+
+  it('covers orders, gateway rate, errors and latency, breakers, retries, queues, lag, dead letters and telemetry', () => {
+    expect(charts.map((c) => c.key)).toEqual([
+      'orders',
+      'orders-pending',
+      'gateway-requests',
+      'gateway-errors',
+      'gateway-latency',
+      'breakers',
+      'retries',
+      'queue-depth',
+      'consumer-lag',
+      'dead-letters',
+      'telemetry-exported',
+      'telemetry-dropped',
+    ]);
+  });
+
+  it('fails loudly when a chart names a panel no dashboard has', () => {
+    const missing = {
+      key: 'x',
+      title: 'x',
+      display: 'lines' as const,
+      source: { kind: 'panel' as const, dashboard: 'faultline-queues', panel: 'Nope' },
+    };
+    expect(() => resolveCharts([missing], dashboards)).toThrow(
+      /dashboard faultline-queues has no panel "Nope"/,
+    );
+  });
+
+  it('charts 1 to 60 minutes, 10 by default, about 150 points, never finer than 2 s', () => {
+    const now = new Date('2026-01-01T00:10:00Z');
+    const minutes = (w: { start: Date; end: Date }) => (w.end.getTime() - w.start.getTime()) / 60_000;
+    expect(minutes(chartWindow('5', now))).toBe(5);
+    for (const bad of [undefined, '0', '61', '1e1', ' 5', ['5']])
+      expect(minutes(chartWindow(bad, now))).toBe(10);
+    expect(chartWindow('60', now).stepSeconds).toBe(24);
+    expect(chartWindow('1', now).stepSeconds).toBe(2);
+  });
+
+  it('marks each fault from when it was seen in effect until it was seen cleared', () => {
+    const timeline = new FaultTimeline();
+    timeline.observe([], 1000);
+    timeline.observe([{ kind: 'provider-down' }], 2000);
+    timeline.observe([{ kind: 'provider-down' }, { kind: 'kill', service: 'gateway-1' }], 3000);
+    timeline.observe([{ kind: 'kill', service: 'gateway-1' }], 4000);
+    expect(timeline.periods(0)).toEqual([
+      { label: 'provider-down', from: 2000, to: 4000 },
+      { label: 'kill gateway-1', from: 3000 },
+    ]);
+    expect(timeline.periods(4500)).toEqual([{ label: 'kill gateway-1', from: 3000 }]);
+  });
+});
+
+describe('orders and traces', () => {
+  const listed = {
+    orderId: '7f0c1f1e-0000-4000-8000-000000000001',
+    status: 'paid' as const,
+    customerId: 'load',
+    amountCents: 2500,
+    createdAt: '2026-01-01T00:00:01.000Z',
+    updatedAt: '2026-01-01T00:00:03.000Z',
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    history: [
+      { status: 'pending' as const, at: '2026-01-01T00:00:01.000Z' },
+      { status: 'paid' as const, at: '2026-01-01T00:00:03.000Z' },
+    ],
+  };
+
+  it('lists every order with its history, its page and, where the console reads them, its trace and logs', () => {
+    const view = ordersView(
+      { source: 'system', filter: 'paid', orders: { ok: true, value: [listed] } },
+      { jaegerQueryUrl: 'http://jaeger', elasticsearchUrl: 'http://es' },
+    );
+    expect(view.rows).toEqual([
+      expect.objectContaining({
+        orderHref: `/orders/${listed.orderId}`,
+        history: 'pending 00:00:01 UTC → paid 00:00:03 UTC',
+        traceHref: `/traces/${listed.traceId}`,
+        logsHref: `/traces/${listed.traceId}/logs`,
+      }),
+    ]);
+    expect(view.filters?.filter((f) => f.selected).map((f) => f.value)).toEqual(['paid']);
+    const down = ordersView({ source: 'system', orders: { ok: false, error: 'order service down' } }, {});
+    expect(down).toMatchObject({ rows: [], error: 'order service down' });
+    const unlinked = ordersView({ source: 'system', orders: { ok: true, value: [listed] } }, {});
+    expect(unlinked.rows[0]).toMatchObject({ traceHref: undefined, logsHref: undefined });
+  });
+
+  it('draws a trace as a waterfall in tree order, with errors and the broker hop', () => {
+    const span = (
+      id: string,
+      parent: string | undefined,
+      process: string,
+      start: number,
+      tags: [string, unknown][],
+    ) => ({
+      traceID: 't',
+      spanID: id,
+      operationName: `op-${id}`,
+      references: parent ? [{ refType: 'CHILD_OF' as const, traceID: 't', spanID: parent }] : [],
+      startTime: start,
+      duration: 1000,
+      tags: tags.map(([key, value]) => ({ key, type: 'string', value })),
+      processID: process,
+    });
+    const trace: JaegerTrace = {
+      traceID: 't',
+      processes: {
+        p1: { serviceName: 'gateway', tags: [] },
+        p2: { serviceName: 'order-service', tags: [] },
+        p3: { serviceName: 'payment-service', tags: [] },
+      },
+      spans: [
+        span('c', 'b', 'p3', 3000, [
+          ['span.kind', 'consumer'],
+          ['messaging.system', 'rabbitmq'],
+          ['otel.status_code', 'ERROR'],
+        ]),
+        span('a', undefined, 'p1', 1000, [['span.kind', 'server']]),
+        span('b', 'a', 'p2', 2000, [
+          ['span.kind', 'producer'],
+          ['messaging.system', 'rabbitmq'],
+        ]),
+      ],
+    };
+    const view = traceView(trace);
+    expect(view.spans.map((s) => [s.spanId, s.depth, s.offsetMs, s.broker, s.error])).toEqual([
+      ['a', 0, 0, false, false],
+      ['b', 1, 1, true, false],
+      ['c', 2, 2, true, true],
+    ]);
+    expect(view).toMatchObject({
+      services: ['gateway', 'order-service', 'payment-service'],
+      totalMs: 3,
+      errors: 1,
+    });
   });
 });

@@ -33,7 +33,10 @@ function patch(sections) {
 async function poll() {
   const stale = document.querySelector('[data-stale]');
   try {
-    const response = await fetch('/api/state', { headers: { accept: 'application/json' } });
+    // The order list keeps the status filter the page was opened with.
+    const filter = document.querySelector('[data-status-filter]')?.getAttribute('data-status-filter');
+    const query = filter ? `?status=${encodeURIComponent(filter)}` : '';
+    const response = await fetch(`/api/state${query}`, { headers: { accept: 'application/json' } });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const state = await response.json();
     patch(state.sections);

@@ -6,20 +6,34 @@
  */
 import { Router } from 'express';
 import { describeError } from '../errors.ts';
+import type { FaultTimeline } from '../faultTimeline.ts';
 import { parseFaultForm, type ChaosControl, type FaultAction } from '../faults.ts';
 import { faultForm } from '../model.ts';
 import { requireSameOrigin } from '../sameOrigin.ts';
 import type { Views } from '../views.ts';
 import type { RedirectWith } from './redirect.ts';
 
-async function apply(chaos: ChaosControl, action: FaultAction): Promise<void> {
-  if (action.action === 'reset') await chaos.reset();
-  else if (action.action === 'inject') await chaos.inject(action.fault);
-  else await chaos.clear(action.fault);
+async function apply(chaos: ChaosControl, action: FaultAction, timeline: FaultTimeline): Promise<void> {
+  try {
+    if (action.action === 'reset') await chaos.reset();
+    else if (action.action === 'inject') await chaos.inject(action.fault);
+    else await chaos.clear(action.fault);
+  } finally {
+    // The charts mark the fault from the moment it was applied, not from the next page poll.
+    await chaos.active().then(
+      (active) => timeline.observe(active),
+      () => undefined,
+    );
+  }
 }
 
 /** The fault routes; `chaos` undefined turns fault controls off. */
-export function faultRoutes(chaos: ChaosControl | undefined, views: Views, redirect: RedirectWith): Router {
+export function faultRoutes(
+  chaos: ChaosControl | undefined,
+  views: Views,
+  redirect: RedirectWith,
+  timeline: FaultTimeline,
+): Router {
   const router = Router();
   router.post('/faults', requireSameOrigin, async (req, res) => {
     if (!chaos) {
@@ -41,7 +55,7 @@ export function faultRoutes(chaos: ChaosControl | undefined, views: Views, redir
       return;
     }
     try {
-      await apply(chaos, parsed.value);
+      await apply(chaos, parsed.value, timeline);
       redirect(res, { kind: 'ok', text: `Done: ${question.replace(/\?$/, '')}.` });
     } catch (error) {
       redirect(res, { kind: 'error', text: `The fault could not be applied: ${describeError(error)}` });

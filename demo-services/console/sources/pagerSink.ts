@@ -4,6 +4,8 @@
  * meant to send.
  */
 
+import { safeHttpUrl } from './alertmanager.ts';
+
 /** The sink did not answer, or answered an error. */
 export class PagerSinkQueryError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -18,6 +20,8 @@ export interface AcceptedEvent {
   readonly dedup_key: string;
   readonly event: {
     readonly event_action: string;
+    /** Alertmanager sends the runbook and dashboard as links titled `Runbook` and `Dashboard`. */
+    readonly links?: readonly { readonly href?: string; readonly text?: string }[];
     readonly payload?: {
       readonly summary?: string;
       readonly severity?: string;
@@ -38,12 +42,24 @@ export interface DeliveredPage {
   readonly service: string;
   readonly severity: string;
   readonly summary: string;
+  /** The runbook link the page carried (http(s) only), else its trigger's. */
+  readonly runbookUrl?: string;
+  /** The dashboard link the page carried (http(s) only), else its trigger's. */
+  readonly dashboardUrl?: string;
+}
+
+function linkOf(event: AcceptedEvent | undefined, text: string): string | undefined {
+  return safeHttpUrl(event?.event.links?.find((l) => l.text === text)?.href);
 }
 
 function alertnameOf(event: AcceptedEvent): string | undefined {
   const payload = event.event.payload;
   const detail = payload?.custom_details?.alertname;
   return payload?.class || (typeof detail === 'string' && detail !== '' ? detail : undefined);
+}
+
+function optionalLinks(runbookUrl: string | undefined, dashboardUrl: string | undefined) {
+  return { ...(runbookUrl ? { runbookUrl } : {}), ...(dashboardUrl ? { dashboardUrl } : {}) };
 }
 
 /**
@@ -64,6 +80,10 @@ export function toDeliveredPages(events: readonly AcceptedEvent[], limit = 20): 
       service: payload?.component ?? '',
       severity: payload?.severity ?? '',
       summary: payload?.summary ?? '',
+      ...optionalLinks(
+        linkOf(accepted, 'Runbook') ?? linkOf(trigger, 'Runbook'),
+        linkOf(accepted, 'Dashboard') ?? linkOf(trigger, 'Dashboard'),
+      ),
     };
   });
   return pages.reverse().slice(0, limit);

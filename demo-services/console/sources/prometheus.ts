@@ -20,6 +20,46 @@ export interface Sample {
   readonly value: number;
 }
 
+/** One series of a range query: `[unix ms, value]` points. */
+export interface RangeSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly points: readonly (readonly [number, number])[];
+}
+
+/** The time range and resolution of a range query. */
+export interface RangeWindow {
+  readonly start: Date;
+  readonly end: Date;
+  readonly stepSeconds: number;
+}
+
+/** An exemplar with a trace id: one request behind a point of a series. */
+export interface Exemplar {
+  readonly seriesLabels: Readonly<Record<string, string>>;
+  readonly traceId: string;
+  readonly at: number;
+  readonly value: number;
+}
+
+interface PrometheusData {
+  resultType?: string;
+  result?: unknown[];
+}
+
+interface ExemplarGroup {
+  seriesLabels: Record<string, string>;
+  exemplars: { labels: Record<string, string>; value: string; timestamp: number }[];
+}
+
+function rangeParams(expr: string, window: RangeWindow): Record<string, string> {
+  return {
+    query: expr,
+    start: String(window.start.getTime() / 1000),
+    end: String(window.end.getTime() / 1000),
+    step: String(window.stepSeconds),
+  };
+}
+
 /** A scrape target of a service instance, up or down. */
 export interface InstanceHealth {
   readonly service: string;
@@ -90,10 +130,9 @@ export class PrometheusSource {
     this.#timeoutMs = timeoutMs;
   }
 
-  /** Runs an instant query; rejects with PrometheusQueryError if it fails or is not a vector. */
-  async query(expr: string): Promise<Sample[]> {
-    const url = `${this.#baseUrl}/api/v1/query?query=${encodeURIComponent(expr)}`;
-    let body: { status?: string; error?: string; data?: { resultType?: string; result?: unknown[] } };
+  async #api(route: string, params: Record<string, string>, expr: string): Promise<PrometheusData> {
+    const url = `${this.#baseUrl}/api/v1/${route}?${new URLSearchParams(params).toString()}`;
+    let body: { status?: string; error?: string; data?: PrometheusData };
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(this.#timeoutMs) });
       body = (await response.json()) as typeof body;
@@ -102,13 +141,53 @@ export class PrometheusSource {
         cause: error,
       });
     }
-    if (body.status !== 'success' || body.data?.resultType !== 'vector') {
-      throw new PrometheusQueryError(`Prometheus refused ${expr}: ${body.error ?? 'not an instant vector'}`);
-    }
-    return (body.data.result ?? []).map((item) => {
+    if (body.status !== 'success' || body.data === undefined)
+      throw new PrometheusQueryError(`Prometheus refused ${expr}: ${body.error ?? 'no data'}`);
+    return body.data;
+  }
+
+  /** Runs an instant query; rejects with PrometheusQueryError if it fails or is not a vector. */
+  async query(expr: string): Promise<Sample[]> {
+    const data = await this.#api('query', { query: expr }, expr);
+    if (data.resultType !== 'vector')
+      throw new PrometheusQueryError(`Prometheus refused ${expr}: not an instant vector`);
+    return (data.result ?? []).map((item) => {
       const { metric, value } = item as { metric: Record<string, string>; value: [number, string] };
       return { labels: metric, value: Number(value[1]) };
     });
+  }
+
+  /** Runs a range query over `window`; points are `[unix ms, value]`. Rejects with PrometheusQueryError. */
+  async range(expr: string, window: RangeWindow): Promise<RangeSeries[]> {
+    const data = await this.#api('query_range', rangeParams(expr, window), expr);
+    return (data.result ?? []).map((item) => {
+      const { metric, values } = item as { metric: Record<string, string>; values: [number, string][] };
+      return { labels: metric, points: values.map(([t, v]) => [t * 1000, Number(v)] as const) };
+    });
+  }
+
+  /**
+   * The exemplars of `expr`'s series over `window` that carry a `trace_id`. Rejects with
+   * PrometheusQueryError; empty when Prometheus stores no exemplars.
+   */
+  async exemplars(expr: string, window: RangeWindow): Promise<Exemplar[]> {
+    const { step: _step, ...params } = rangeParams(expr, window);
+    const data = await this.#api('query_exemplars', params, expr);
+    const groups = (data as unknown as ExemplarGroup[] | undefined) ?? [];
+    return groups.flatMap((group) =>
+      group.exemplars.flatMap((e) =>
+        e.labels.trace_id
+          ? [
+              {
+                seriesLabels: group.seriesLabels,
+                traceId: e.labels.trace_id,
+                at: e.timestamp * 1000,
+                value: Number(e.value),
+              },
+            ]
+          : [],
+      ),
+    );
   }
 
   /** Every service instance Prometheus scrapes, up or down. */

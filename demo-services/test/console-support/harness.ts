@@ -5,12 +5,15 @@
  */
 import path from 'node:path';
 import express from 'express';
+import { chartCatalogue } from '../../console/charts/catalogue.ts';
+import { loadDashboards, resolveCharts } from '../../console/charts/panelQueries.ts';
 import type { ConsoleConfig } from '../../console/config.ts';
 import type { ChaosControl, Fault } from '../../console/faults.ts';
 import type { PageModel } from '../../console/model.ts';
 import { ConsoleOrders } from '../../console/orders.ts';
 import { createConsoleApp } from '../../console/server.ts';
 import { AlertmanagerSource } from '../../console/sources/alertmanager.ts';
+import { OrderServiceSource } from '../../console/sources/orderService.ts';
 import { PrometheusSource } from '../../console/sources/prometheus.ts';
 import { Views } from '../../console/views.ts';
 import { listen, type RunningServer } from '../../shared/httpServer.ts';
@@ -99,19 +102,30 @@ export async function startTestConsole(options: {
   demoMode: boolean;
   chaos?: ChaosControl;
   pagingReceiver?: string;
+  /** The order service's read API: the list shows every order, and order pages exist. */
+  orderServiceUrl?: string;
+  /** Where trace pages read Jaeger and Elasticsearch (default: neither; links go to the UIs). */
+  traces?: Pick<ConsoleConfig, 'jaegerQueryUrl' | 'elasticsearchUrl'>;
 }): Promise<TestConsole> {
-  const config: Pick<ConsoleConfig, 'grafanaUrl' | 'jaegerUrl' | 'kibanaUrl' | 'demoMode'> = {
+  const config: Pick<
+    ConsoleConfig,
+    'grafanaUrl' | 'jaegerUrl' | 'kibanaUrl' | 'demoMode' | 'jaegerQueryUrl' | 'elasticsearchUrl'
+  > = {
     grafanaUrl: 'http://grafana.test:3000',
     jaegerUrl: 'http://jaeger.test:16686',
     kibanaUrl: 'http://kibana.test:5601',
     demoMode: options.demoMode,
+    ...options.traces,
   };
   const dir = path.resolve('demo-services/console');
   const app = createConsoleApp({
     config,
     views: new Views(path.join(dir, 'views')),
     publicDir: path.join(dir, 'public'),
+    runbooksDir: path.resolve('alerts/runbooks'),
+    charts: resolveCharts(chartCatalogue, loadDashboards(path.resolve('dashboards'))),
     orders: new ConsoleOrders(options.gatewayUrl),
+    ...(options.orderServiceUrl ? { orderService: new OrderServiceSource(options.orderServiceUrl) } : {}),
     prometheus: new PrometheusSource(options.prometheusUrl),
     alertmanager: new AlertmanagerSource({
       baseUrl: options.alertmanagerUrl,
