@@ -94,12 +94,15 @@ export function demoChaos(targets: ControlTargets): ChaosControl {
       if (isProviderFault(fault)) await setProvider(providerUpdate(fault, true));
       else if (fault.kind === 'kill') await instance(fault.service).kill();
       else if (isBusFault(fault)) await bus.inject(fault);
+      else if (isFailover(fault)) await failover(targets, fault);
       else targets.redisProxy.cut();
     },
     async clear(fault) {
       if (isProviderFault(fault)) await setProvider(providerUpdate(fault, false));
       else if (fault.kind === 'kill') instance(fault.service).start();
       else if (isBusFault(fault)) await bus.clear(fault);
+      else if (isFailover(fault))
+        return; // the system heals itself: nothing to clear
       else targets.redisProxy.restore();
     },
     async reset() {
@@ -112,4 +115,22 @@ export function demoChaos(targets: ControlTargets): ChaosControl {
         await provider('/reset', { method: 'POST' });
     },
   };
+}
+
+type FailoverFault = Extract<Fault, { kind: 'db-failover' | 'redis-master-down' }>;
+
+function isFailover(fault: Fault): fault is FailoverFault {
+  return fault.kind === 'db-failover' || fault.kind === 'redis-master-down';
+}
+
+/** Kills the database's primary or Redis's master; rejects, saying why, when the demo runs none of its own. */
+async function failover(targets: ControlTargets, fault: FailoverFault): Promise<void> {
+  if (fault.kind === 'db-failover') {
+    if (!targets.database)
+      throw new Error('the demo runs on DATABASE_URL, not on a replicated database of its own');
+    targets.database.killPrimary();
+    return;
+  }
+  if (!targets.redis) throw new Error('the demo runs on REDIS_URL, not on a Redis Sentinel group of its own');
+  await targets.redis.killMaster();
 }

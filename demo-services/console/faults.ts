@@ -14,7 +14,9 @@ export type Fault =
   | { readonly kind: 'redis-down' }
   | { readonly kind: 'broker-down' }
   | { readonly kind: 'consumer-stall' }
-  | { readonly kind: 'broker-kill' };
+  | { readonly kind: 'broker-kill' }
+  | { readonly kind: 'db-failover' }
+  | { readonly kind: 'redis-master-down' };
 
 /** The kinds of fault, in the order the page lists them. */
 export type FaultKind = Fault['kind'];
@@ -86,6 +88,20 @@ export const faultCatalogue: readonly FaultDescription[] = [
     effect:
       'The broker is SIGKILLed: orders wait in the outbox and are relayed, none lost, once it is restarted (Kafka bus only).',
     command: 'npm run chaos -- broker-kill',
+  },
+  {
+    kind: 'db-failover',
+    title: 'PostgreSQL primary killed',
+    effect:
+      'The primary is SIGKILLed: the supervisor promotes the synchronous replica, the services reconnect, and the old primary is rebuilt as a replica (one-shot: nothing to clear).',
+    command: 'npm run chaos -- db-failover',
+  },
+  {
+    kind: 'redis-master-down',
+    title: 'Redis master killed',
+    effect:
+      'The Sentinels elect the replica; reads fall back to PostgreSQL until they have (one-shot: nothing to clear).',
+    command: 'npm run chaos -- redis-master-down',
   },
 ];
 

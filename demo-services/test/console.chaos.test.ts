@@ -11,6 +11,7 @@ import path from 'node:path';
 import { demoChaos, providerFaultsOf } from '../console/demoChaos.ts';
 import type { ChaosControl, Fault } from '../console/faults.ts';
 import { ManagedProcess } from '../demo/managedProcess.ts';
+import { startDemoRedis } from '../demo/redisSentinelDemo.ts';
 import { createProviderApp } from '../payment-provider/app.ts';
 import { listen, type RunningServer } from '../shared/httpServer.ts';
 import { startTcpProxy, type TcpProxy } from '../shared/tcpProxy.ts';
@@ -131,6 +132,43 @@ it.each(['consumer-stall', 'broker-kill'] as const)(
     expect(await chaos.active()).toEqual([]);
   },
 );
+
+it.each([
+  ['db-failover', 'the demo runs on DATABASE_URL, not on a replicated database of its own'],
+  ['redis-master-down', 'the demo runs on REDIS_URL, not on a Redis Sentinel group of its own'],
+] as const)('refuses %s when the demo runs on the machine’s servers, saying so', async (kind, message) => {
+  await expect(chaos.inject({ kind })).rejects.toThrow(message);
+  expect(await chaos.active()).toEqual([]);
+});
+
+it('kills the Redis master of the demo’s own Sentinel group; the Sentinels elect another', async () => {
+  const redis = await startDemoRedis(() => undefined);
+  try {
+    const withSentinel = demoChaos({
+      providerUrl: `http://127.0.0.1:${provider.port}`,
+      redisProxy,
+      amqpProxy,
+      processes,
+      redis,
+    });
+    const before = await redis.status();
+    await withSentinel.inject({ kind: 'redis-master-down' });
+    const after = await waitFor(
+      async () => {
+        const status = await redis.status();
+        return status.failovers === 1 && status.masterPort !== before.masterPort ? status : undefined;
+      },
+      async () => `a new master; status ${JSON.stringify(await redis.status())}`,
+      90_000,
+    );
+    expect(after.nodePorts).toContain(after.masterPort);
+    // One-shot: nothing stays active, and clearing it is a no-op.
+    await withSentinel.clear({ kind: 'redis-master-down' });
+    expect(await withSentinel.active()).toEqual([]);
+  } finally {
+    await redis.stop();
+  }
+}, 120_000);
 
 it('reads the provider settings as the faults they are', () => {
   expect(providerFaultsOf({ down: false, latencyMs: 0, errorRate: 0, timeout: false })).toEqual([]);

@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { renderAlertmanagerConfig, receivers } from '@faultline/alerts';
+import { defaultConfig, renderAlertmanagerConfig, receivers } from '@faultline/alerts';
 import { metrics } from '@faultline/instrumentation';
 import { stringify } from 'yaml';
 import {
@@ -32,9 +32,10 @@ const HOSTILE = `<script>alert("pwned")</script>'"&`;
 
 function fixtureMetrics(): string {
   const breaker = metrics.breakerState.name;
-  const depth = metrics.messagingQueueDepth.name;
-  const queue = (name: string, state: string, value: number) =>
-    `${depth}{messaging_system="rabbitmq",messaging_destination_name="${name}",state="${state}"} ${value}`;
+  // The broker's own per-queue series (rabbitmq_prometheus's detailed endpoint), as the console reads them.
+  const { ready, unacked } = defaultConfig.queueMetrics;
+  const queue = (name: string, state: 'ready' | 'unacked', value: number) =>
+    `${state === 'ready' ? ready : unacked}{vhost="/",queue="${name}"} ${value}`;
   return [
     `# TYPE ${breaker} gauge`,
     `${breaker}{service="payment-service",breaker="payment-provider",state="closed"} 0`,
@@ -42,10 +43,11 @@ function fixtureMetrics(): string {
     `${breaker}{service="payment-service",breaker="payment-provider",state="half_open"} 0`,
     '# TYPE process_start_time_seconds gauge',
     'process_start_time_seconds{service="payment-service"} 1764000000',
-    `# TYPE ${depth} gauge`,
+    `# TYPE ${ready} gauge`,
     queue('orders.created', 'ready', 7),
-    queue('orders.created', 'unacked', 2),
     queue('orders.created.dlq', 'ready', 3),
+    `# TYPE ${unacked} gauge`,
+    queue('orders.created', 'unacked', 2),
     queue('orders.created.dlq', 'unacked', 0),
     '',
   ].join('\n');

@@ -361,7 +361,7 @@ describe('charts', () => {
     });
   });
 
-  it('covers orders, gateway rate, errors and latency, breakers, retries, queues, lag, dead letters and telemetry', () => {
+  it('covers orders, gateway rate, errors and latency, breakers, retries, queues, lag (Kafka’s too), dead letters and telemetry', () => {
     expect(charts.map((c) => c.key)).toEqual([
       'orders',
       'orders-pending',
@@ -372,6 +372,7 @@ describe('charts', () => {
       'retries',
       'queue-depth',
       'consumer-lag',
+      'kafka-lag',
       'dead-letters',
       'telemetry-exported',
       'telemetry-dropped',

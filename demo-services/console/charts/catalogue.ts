@@ -118,6 +118,12 @@ export const chartCatalogue: readonly ChartDefinition[] = [
     source: panel(dashboards.queues, 'Consumer lag percentiles'),
   },
   {
+    key: 'kafka-lag',
+    title: 'Kafka consumer-group lag',
+    display: 'lines',
+    source: panel(dashboards.queues, 'Kafka consumer-group lag'),
+  },
+  {
     key: 'dead-letters',
     title: 'Dead letters waiting',
     display: 'lines',

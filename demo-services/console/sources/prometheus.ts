@@ -4,7 +4,7 @@
  * selectors come from the signal catalogue and the alerts' config point, never spelled here.
  */
 import { metrics } from '@faultline/instrumentation';
-import { defaultConfig } from '@faultline/alerts';
+import { brokerQueueSeries, defaultConfig } from '@faultline/alerts';
 
 /** Prometheus did not answer, or answered an error; the message names the query. */
 export class PrometheusQueryError extends Error {
@@ -97,9 +97,18 @@ export const queries = {
    */
   serviceNames: `max by (instance, service) (last_over_time(process_start_time_seconds{${selectors.services}}[1h]))`,
   breakers: `${metrics.breakerState.name}{${selectors.services}} == 1`,
-  workQueues: `max by (messaging_destination_name, state) (${metrics.messagingQueueDepth.name}{${selectors.workQueues}})`,
-  deadLetterQueues: `max by (messaging_destination_name, state) (${metrics.messagingQueueDepth.name}{${selectors.deadLetterQueues}})`,
+  /** The broker's own counts (they outlive the consumers), as the alerts and dashboards read them. */
+  workQueues: brokerDepths(selectors.workQueues),
+  deadLetterQueues: brokerDepths(selectors.deadLetterQueues),
 } as const;
+
+/** Ready and unacknowledged messages of the queues `queues` selects, labelled by `state`. */
+function brokerDepths(queues: string): string {
+  const { ready, unacked } = defaultConfig.queueMetrics;
+  const state = (metric: string, name: string) =>
+    `label_replace(${brokerQueueSeries(defaultConfig, metric, queues)}, "state", "${name}", "", "")`;
+  return `${state(ready, 'ready')} or ${state(unacked, 'unacked')}`;
+}
 
 function byName<T extends { service: string; instance: string }>(a: T, b: T): number {
   return a.service.localeCompare(b.service) || a.instance.localeCompare(b.instance);
