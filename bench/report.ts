@@ -9,6 +9,7 @@ import type { DemoResult } from './demoThroughput.ts';
 import { explainMisses } from './findings.ts';
 import type { MachineInfo } from './machine.ts';
 import type { OverheadSummary } from './overhead.ts';
+import type { PreviousFigures } from './previous.ts';
 import type { ProfileSummary } from './profiler.ts';
 import { round } from './stats.ts';
 import type { ShapeTargets, TargetCheck } from './targets.ts';
@@ -35,6 +36,8 @@ export interface BenchReport {
   readonly targets: readonly TargetCheck[];
   /** Self time by package of Faultline on the shapes where a target was missed. */
   readonly profiles: readonly ProfileSummary[];
+  /** Faultline defaults on the express shape in the run before this one, when there was one. */
+  readonly previous?: PreviousFigures | undefined;
   readonly raw: Record<string, unknown>;
 }
 
@@ -156,6 +159,22 @@ function demoSection(demo: DemoResult): string {
   return `Demo throughput: ${scenarios.join('; ')}.`;
 }
 
+/** Faultline defaults' CPU per request on the express shape, beside the previous run's. */
+function previousLine(report: BenchReport): string | undefined {
+  const previous = report.previous;
+  const row = (variant: string) =>
+    report.overhead?.find((s) => s.shape === 'express' && s.variant === variant);
+  const [faultline, bare] = [row('faultline'), row('bare')];
+  if (previous === undefined || faultline === undefined || bare === undefined) return undefined;
+  return (
+    `**Beside the previous run** (${previous.takenAt}, express + winston): Faultline defaults ` +
+    `${fmt(faultline.cpuUsPerRequest, 1)} µs of app CPU per request (bare ${fmt(bare.cpuUsPerRequest, 1)}, ` +
+    `${fmt(faultline.vsBare.throughput)}× bare throughput) against ${fmt(previous.cpuUsPerRequest, 1)} µs then ` +
+    `(bare ${fmt(previous.bareCpuUsPerRequest, 1)}, ${fmt(previous.throughputVsBare)}× bare). Absolute figures ` +
+    'move with the machine; the over-bare difference and the ratio are what to compare.'
+  );
+}
+
 /** The whole report as Markdown (README section and terminal). */
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
@@ -169,6 +188,8 @@ export function renderMarkdown(report: BenchReport): string {
     '',
   ];
   if (report.overhead) lines.push(...overheadSection(report, report.overhead));
+  const beside = previousLine(report);
+  if (beside) lines.push(beside, '');
   if (report.backendsDown) lines.push(downSection(report, report.backendsDown), '');
   if (report.demo) lines.push(demoSection(report.demo), '');
   if (report.targets.length) {

@@ -29,6 +29,7 @@ import {
   type OverheadSummary,
 } from './overhead.ts';
 import { profileVariant, type ProfileSummary } from './profiler.ts';
+import { previousFigures } from './previous.ts';
 import { renderMarkdown, updateReadme, writeResults, type BenchReport, type ShapeReport } from './report.ts';
 import { shapes as allShapes, whyNotRunnable, type Shape } from './shapes.ts';
 import { startSink, type Sink } from './sink.ts';
@@ -276,6 +277,7 @@ async function main(): Promise<void> {
     shapes,
     ...results,
     targets: checkTargets(shapes, results.overhead, results.backendsDown),
+    previous: previousFigures(join(root, 'bench', 'results.json')),
     raw,
   };
   writeResults(config.outFile, report);
