@@ -17,7 +17,7 @@ export {
   COLLECTOR_CONFIG,
 } from './binaries.ts';
 export { ToolchainError } from './toolchain.ts';
-export { freePort, freePortRange } from './ports.ts';
+export { freePort, freePortRange, freePorts } from './ports.ts';
 export { answers, startBackend, type BackendProcess, type BackendSpec } from './process.ts';
 export {
   startCollector,

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { programPath } from './binaries.ts';
 import { childEnv } from './config.ts';
 import { kafkaAnswers } from './kafkaProbe.ts';
-import { freePort } from './ports.ts';
+import { freePorts } from './ports.ts';
 import { startBackend, type BackendProcess } from './process.ts';
 import { findJavaHome } from './toolchain.ts';
 import { BACKENDS } from './versions.ts';
@@ -213,8 +213,12 @@ export async function startKafka(options: KafkaOptions): Promise<RunningKafka> {
   const javaHome = findJavaHome(BACKENDS.kafka.minJava, 'Kafka');
   const java = path.join(javaHome, 'bin', 'java');
   const size = options.brokers ?? 1;
-  const ports: NodePorts[] = [];
-  for (let i = 0; i < size; i += 1) ports.push({ client: await freePort(), controller: await freePort() });
+  // Distinct ports: two freePort() calls in a row may return the same one.
+  const free = await freePorts(2 * size);
+  const ports: NodePorts[] = Array.from({ length: size }, (_, i) => ({
+    client: free[2 * i]!,
+    controller: free[2 * i + 1]!,
+  }));
   const heap = options.heapMiB ?? 384;
   const jvmArgs = [
     `-Xms${heap}m`,

@@ -18,6 +18,32 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * `count` distinct free TCP ports on 127.0.0.1. Every port is held until all are chosen, so the
+ * kernel cannot hand the same one out twice (as two `freePort()` calls in a row can).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+    }
+    return servers.map((server) => (server.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+      ),
+    );
+  }
+}
+
 async function bindable(port: number): Promise<boolean> {
   const server = net.createServer();
   const bound = await new Promise<boolean>((resolve) => {

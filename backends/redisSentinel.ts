@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { freePort } from './ports.ts';
+import { freePorts } from './ports.ts';
 import { startBackend, type BackendProcess } from './process.ts';
 
 /** Debian's binaries (packages redis-server and redis-sentinel, scripts/provision.sh). */
@@ -144,10 +144,10 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    const masterPort = await freePort();
+    // Distinct ports: two freePort() calls in a row may return the same one.
+    const [masterPort, replicaPort, ...sentinelPorts] = (await freePorts(5)) as [number, number, ...number[]];
     const master = { host: HOST, port: masterPort };
     nodes.set(masterPort, await startNode(dir, masterPort));
-    const replicaPort = await freePort();
     nodes.set(replicaPort, await startNode(dir, replicaPort, master));
     await until(
       async () =>
@@ -156,7 +156,6 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         ),
       'the replica did not sync',
     );
-    const sentinelPorts = [await freePort(), await freePort(), await freePort()];
     for (const port of sentinelPorts)
       sentinels.push(await startSentinel(dir, port, name, master, options.downAfterMs ?? 1000));
     const addresses = sentinelPorts.map((port) => ({ host: HOST, port }));

@@ -5,7 +5,7 @@ import { listen } from '../shared/httpServer.ts';
 import type { Logger } from '../shared/logger.ts';
 import { runMigrations } from '../shared/migrations.ts';
 import { OrderSaga } from '../saga/orderSaga.ts';
-import { sampleStuckSagas } from '../saga/sagaMetrics.ts';
+import { sampleStuckSagas, zeroSagaCounters } from '../saga/sagaMetrics.ts';
 import { startBusConsumer, type BusConsumer } from './busConsumer.ts';
 import { ChargePolicy } from './chargePolicy.ts';
 import { createPaymentHealthApp } from './healthApp.ts';
@@ -36,6 +36,7 @@ export async function startPaymentService(
     resetTimeoutMs: config.breakerResetMs,
     callTimeoutMs: config.providerTimeoutMs + 500,
   });
+  zeroSagaCounters();
   const saga = new OrderSaga({ pool, policy, maxDeliveries: config.maxDeliveries, log });
   const consumer = await startBusConsumer(config.bus, {
     saga,

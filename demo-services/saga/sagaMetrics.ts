@@ -19,6 +19,16 @@ const END_METRIC = {
 
 const labels = { saga: ORDER_SAGA };
 
+/**
+ * Puts every saga counter's series at 0, so a first saga that aborts (or compensates) shows as
+ * a rise, not as a series appearing at 1 that `increase()` cannot see.
+ */
+export function zeroSagaCounters(): void {
+  const registry = getMetricsRegistry();
+  for (const name of ['sagaStarted', ...Object.values(END_METRIC)] as const)
+    registry.counter(name).inc(labels, 0);
+}
+
 /** Counts one saga started. */
 export function sagaStarted(): void {
   getMetricsRegistry().counter('sagaStarted').inc(labels);

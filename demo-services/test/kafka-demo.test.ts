@@ -117,7 +117,10 @@ test("an order's trace crosses Kafka: the payment consumer's span continues the 
     { timeoutMs: 30_000 },
   );
   expect(consumer.attributes['messaging.system']).toBe('kafka');
-  const producer = traces.spans().find((span) => span.spanId === consumer.parentSpanId);
+  // order-service exports on its own schedule: its producer span may arrive after the consumer's.
+  const producer = await traces.waitForSpan((span) => span.spanId === consumer.parentSpanId, {
+    timeoutMs: 30_000,
+  });
   expect(producer).toMatchObject({ kind: SPAN_KIND.PRODUCER, traceId });
   expect(producer?.resource['service.name']).toBe('order-service');
 });
