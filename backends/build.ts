@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { childEnv } from './config.ts';
@@ -58,12 +58,31 @@ async function buildGoProgram(name: string, program: GoProgram, out: string): Pr
   const info = JSON.parse(
     await exec('go', ['mod', 'download', '-json', `${program.module}@${program.moduleVersion}`]),
   ) as { Dir: string };
-  for (const [binary, pkg] of Object.entries(program.commands)) {
-    const args = ['build', '-trimpath', '-o', path.join(out, binary)];
-    if (program.ldflags) args.push('-ldflags', program.ldflags);
-    // GOFLAGS=-mod=mod would let the build rewrite the module's requirements; readonly keeps them.
-    await exec('go', [...args, pkg], info.Dir, { GOFLAGS: '-mod=readonly -buildvcs=false' });
+  const dir = program.generated ? await moduleCopy(info.Dir, program.generated) : info.Dir;
+  try {
+    for (const [binary, pkg] of Object.entries(program.commands)) {
+      const args = ['build', '-trimpath', '-o', path.join(out, binary)];
+      if (program.ldflags) args.push('-ldflags', program.ldflags);
+      // GOFLAGS=-mod=mod would let the build rewrite the module's requirements; readonly keeps them.
+      await exec('go', [...args, pkg], dir, { GOFLAGS: '-mod=readonly -buildvcs=false' });
+    }
+  } finally {
+    if (dir !== info.Dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A writable copy of the module folder `source` with `files` written into it. */
+async function moduleCopy(source: string, files: Readonly<Record<string, string>>): Promise<string> {
+  const dir = await mkdtemp(path.join(cacheRoot(), 'module-'));
+  await cp(source, dir, { recursive: true });
+  await chmodTree(dir);
+  for (const [file, content] of Object.entries(files)) await writeFile(path.join(dir, file), content);
+  return dir;
+}
+
+/** Makes a copied module-cache tree writable (the cache's files are read-only). */
+async function chmodTree(dir: string): Promise<void> {
+  await exec('chmod', ['-R', 'u+w', dir]);
 }
 
 async function buildCollector(build: CollectorBuild, out: string): Promise<void> {

@@ -33,6 +33,7 @@ export { startElasticsearch, type RunningElasticsearch, type ElasticsearchOption
 export { startKafka, type RunningKafka, type KafkaBroker, type KafkaOptions } from './kafka.ts';
 export { startPrometheus, startAlertmanager, type RunningServer, type ServerOptions } from './prometheus.ts';
 export { startObjectStore, type RunningObjectStore } from './objectStore.ts';
+export { startFerretDb, type RunningFerretDb } from './ferretdb.ts';
 export {
   startRedisSentinel,
   askMaster,

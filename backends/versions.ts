@@ -20,6 +20,11 @@ export interface GoProgram {
   readonly commands: Readonly<Record<string, string>>;
   /** `-ldflags -X` settings (version strings shown by `--version`). */
   readonly ldflags?: string;
+  /**
+   * Files a release build generates before compiling (relative path → content); when given, the
+   * module is built in a copy of its folder with them written (the module cache is read-only).
+   */
+  readonly generated?: Readonly<Record<string, string>>;
 }
 
 /** Elasticsearch's integration-test distribution (no x-pack) from Maven Central. */
@@ -78,6 +83,16 @@ const promVersion = (program: string, version: string) =>
 /** Every backend Faultline runs for real, by name. */
 export const BACKENDS = {
   collector: { kind: 'collector', version: collectorVersion, manifest } satisfies CollectorBuild,
+  ferretdb: {
+    kind: 'go',
+    version: '1.24.2',
+    // A MongoDB wire-protocol server (Apache-2.0) on SQLite: the mongodb driver's real counterpart here.
+    module: 'github.com/FerretDB/FerretDB',
+    moduleVersion: 'v1.24.2',
+    commands: { ferretdb: './cmd/ferretdb' },
+    // Its release build writes the version it embeds (`bin/task gen-version`).
+    generated: { 'build/version/version.txt': 'v1.24.2\n' },
+  } satisfies GoProgram,
   jaeger: {
     kind: 'go',
     version: '2.11.0',

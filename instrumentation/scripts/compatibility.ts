@@ -184,6 +184,19 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
     modules: BOTH,
   },
   {
+    library: 'mongodb',
+    testApp: 'more-clients-oldest',
+    proves: 'client spans against FerretDB (MongoDB wire protocol)',
+    test: 'moreClients.test.ts',
+    modules: BOTH,
+  },
+  {
+    library: 'mongodb',
+    proves: 'client spans against FerretDB (MongoDB wire protocol)',
+    test: 'moreClients.test.ts',
+    modules: BOTH,
+  },
+  {
     library: 'amqplib',
     testApp: 'amqplib-oldest',
     proves: 'trace context, counts, lag and outcomes against RabbitMQ',

@@ -19,6 +19,8 @@ const NEVER_LOADED = [
   '@opentelemetry/instrumentation-graphql',
   '@opentelemetry/instrumentation-grpc',
   '@opentelemetry/instrumentation-aws-sdk',
+  '@opentelemetry/instrumentation-mongodb',
+  'mongodb',
   'redis',
   'graphql',
   '@grpc/grpc-js',

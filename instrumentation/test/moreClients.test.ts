@@ -1,12 +1,18 @@
 /**
  * Clients beyond databases, through the OpenTelemetry contrib instrumentations Faultline loads
  * lazily: node-redis against the machine's Redis, graphql executing a query, @grpc/grpc-js calling
- * a service served on loopback, and the AWS SDK's S3 client against the local object store (moto).
+ * a service served on loopback, the AWS SDK's S3 client against the local object store (moto), and
+ * the mongodb driver against FerretDB (a MongoDB wire-protocol server; no MongoDB runs here).
  * In a real app started with the flag (CommonJS and ESM), each call is a span of the request's
  * trace with the attributes the contrib writes.
  */
 import { join } from 'node:path';
-import { startObjectStore, type RunningObjectStore } from '../../backends/index.ts';
+import {
+  startFerretDb,
+  startObjectStore,
+  type RunningFerretDb,
+  type RunningObjectStore,
+} from '../../backends/index.ts';
 import { startOtlpTraceReceiver, type OtlpTraceReceiver } from '../../testing/receivers/otlpTraceReceiver.ts';
 import { testAppDir } from '../scripts/compatibility.ts';
 import { ROOT, runApp, type RunningApp } from './support/runApp.ts';
@@ -16,7 +22,10 @@ type Span = Awaited<ReturnType<OtlpTraceReceiver['waitForSpans']>>[number];
 
 const versions: { versions: string; env: Record<string, string> }[] = [
   { versions: 'newest majors', env: {} },
-  { versions: 'redis 4, graphql 15', env: { LIBRARIES_FROM: testAppDir(ROOT, 'more-clients-oldest') } },
+  {
+    versions: 'redis 4, graphql 15, mongodb 4',
+    env: { LIBRARIES_FROM: testAppDir(ROOT, 'more-clients-oldest') },
+  },
 ];
 
 describe.each(
@@ -31,11 +40,13 @@ describe.each(
   ]),
 )('clients ($versions) in an app ($kind) started with $flag', ({ flag, script, env }) => {
   let store: RunningObjectStore;
+  let mongo: RunningFerretDb;
   let receiver: OtlpTraceReceiver;
   let app: RunningApp;
 
   beforeAll(async () => {
     store = await startObjectStore();
+    mongo = await startFerretDb();
     receiver = await startOtlpTraceReceiver();
     app = await runApp({
       script,
@@ -43,6 +54,7 @@ describe.each(
       env: {
         ...env,
         S3_ENDPOINT: store.endpoint,
+        MONGODB_URL: mongo.url,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_BSP_SCHEDULE_DELAY: '50',
       },
@@ -53,6 +65,7 @@ describe.each(
     await app?.stop();
     await receiver?.close();
     await store?.stop();
+    await mongo?.stop();
   });
 
   /** Calls `path`, then waits for its server span and the spans `wanted` picks from its trace. */
@@ -136,5 +149,28 @@ describe.each(
     await receiver.waitForSpans((all) =>
       all.some((span) => span.parentSpanId === put.spanId && span.kind === 3),
     );
+  });
+
+  it('records mongodb commands as client spans of the request (against FerretDB)', async () => {
+    const isCommand = (span: Span, name: string) =>
+      span.kind === 3 &&
+      span.scope.name === '@opentelemetry/instrumentation-mongodb' &&
+      span.name.includes(name);
+    const { server, trace } = await traceOf('/mongodb', (spans) =>
+      ['insert', 'find'].every((name) => spans.some((span) => isCommand(span, name))),
+    );
+    const find = trace.find((span) => isCommand(span, 'find'))!;
+    expect(find.parentSpanId).toBe(server.spanId);
+    expect(find.name).toBe('find orders');
+    expect(find.attributes).toMatchObject({
+      'db.system.name': 'mongodb',
+      'db.namespace': 'faultline',
+      'db.operation.name': 'find',
+      'db.collection.name': 'orders',
+      'server.address': '127.0.0.1',
+    });
+    // Values are replaced by placeholders: the document's contents never reach the span.
+    const insert = trace.find((span) => isCommand(span, 'insert'))!;
+    expect(String(insert.attributes['db.query.text'])).not.toMatch(/pending|1200/);
   });
 });

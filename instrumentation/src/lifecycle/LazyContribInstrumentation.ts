@@ -13,14 +13,20 @@ import {
   type InstrumentationConfig,
   type InstrumentationModuleDefinition,
 } from '@opentelemetry/instrumentation';
-import { normalize } from 'node:path';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 
-/** One module a contrib instrumentation patches: its name, versions and internal files. */
+/** An internal file a contrib patches, with its own versions when they differ from its module's. */
+export type ContribFile = string | { readonly name: string; readonly versions: readonly string[] };
+
+/**
+ * One module definition a contrib instrumentation patches: its name, versions and internal
+ * files, in the contrib's own order (a contrib may define one module name twice, for two version
+ * ranges, and one file twice; the position tells them apart).
+ */
 export interface ContribModule {
   readonly name: string;
   readonly versions: readonly string[];
-  readonly files?: readonly string[];
+  readonly files?: readonly ContribFile[];
 }
 
 /** A contrib instrumentation, described without loading it. */
@@ -57,43 +63,41 @@ export class LazyContribInstrumentation extends InstrumentationBase<LazyConfig> 
 
   protected init(): InstrumentationNodeModuleDefinition[] {
     return this.getConfig().library.modules.map(
-      (module) =>
+      (module, moduleIndex) =>
         new InstrumentationNodeModuleDefinition(
           module.name,
           [...module.versions],
+          (exports: unknown, version?: string) => this.#delegate(moduleIndex, -1, 'patch', exports, version),
           (exports: unknown, version?: string) =>
-            this.#delegate(module.name, undefined, 'patch', exports, version),
-          (exports: unknown, version?: string) =>
-            this.#delegate(module.name, undefined, 'unpatch', exports, version),
-          (module.files ?? []).map(
-            (file) =>
-              new InstrumentationNodeModuleFile(
-                file,
-                [...module.versions],
-                (exports: unknown, version?: string) =>
-                  this.#delegate(module.name, file, 'patch', exports, version),
-                (exports: unknown, version?: string) =>
-                  this.#delegate(module.name, file, 'unpatch', exports, version),
-              ),
-          ),
+            this.#delegate(moduleIndex, -1, 'unpatch', exports, version),
+          (module.files ?? []).map((file, fileIndex) => {
+            const { name, versions } =
+              typeof file === 'string' ? { name: file, versions: module.versions } : file;
+            return new InstrumentationNodeModuleFile(
+              name,
+              [...versions],
+              (exports: unknown, version?: string) =>
+                this.#delegate(moduleIndex, fileIndex, 'patch', exports, version),
+              (exports: unknown, version?: string) =>
+                this.#delegate(moduleIndex, fileIndex, 'unpatch', exports, version),
+            );
+          }),
         ),
     );
   }
 
+  /** Runs the contrib's own hook of module definition `moduleIndex` (its file `fileIndex`, or the module at -1). */
   #delegate(
-    moduleName: string,
-    file: string | undefined,
+    moduleIndex: number,
+    fileIndex: number,
     kind: 'patch' | 'unpatch',
     exports: unknown,
     version: string | undefined,
   ): unknown {
     if (kind === 'unpatch' && this.#definitions === undefined) return exports;
     this.#definitions ??= this.getConfig().library.load().getModuleDefinitions();
-    const definition = this.#definitions.find((candidate) => candidate.name === moduleName);
-    const target =
-      file === undefined
-        ? definition
-        : definition?.files.find((candidate) => normalize(candidate.name) === normalize(file));
+    const definition = this.#definitions[moduleIndex];
+    const target = fileIndex === -1 ? definition : definition?.files[fileIndex];
     const hook = target?.[kind] as Patch | undefined;
     if (hook === undefined) return exports;
     return hook(exports, version) ?? exports;

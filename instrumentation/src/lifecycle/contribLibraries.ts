@@ -11,7 +11,7 @@ export const pgLibrary: ContribLibrary = {
   library: 'pg',
   contrib: '@opentelemetry/instrumentation-pg',
   modules: [
-    { name: 'pg', versions: ['>=8.0.3 <9'], files: ['pg/lib/native/client.js', 'pg/lib/client.js'] },
+    { name: 'pg', versions: ['>=8.0.3 <9'], files: ['pg/lib/client.js', 'pg/lib/native/client.js'] },
     { name: 'pg-pool', versions: ['>=2.0.0 <4'] },
   ],
   load: () => {
@@ -60,7 +60,10 @@ function redisClientModule(name: string): ContribModule {
   return {
     name,
     versions,
-    files: [`${name}/dist/lib/commander.js`, ...REDIS_FILES.map((file) => `${name}/${file}`)],
+    files: [
+      { name: `${name}/dist/lib/commander.js`, versions: ['^1.0.0'] },
+      ...REDIS_FILES.map((file) => `${name}/${file}`),
+    ],
   };
 }
 
@@ -122,8 +125,8 @@ export const awsSdkLibrary: ContribLibrary = {
       name: '@aws-sdk/middleware-stack',
       versions: ['^3.1.0'],
       files: [
-        '@aws-sdk/middleware-stack/dist/cjs/MiddlewareStack.js',
-        '@aws-sdk/middleware-stack/dist-cjs/MiddlewareStack.js',
+        { name: '@aws-sdk/middleware-stack/dist/cjs/MiddlewareStack.js', versions: ['>=3.1.0 <3.35.0'] },
+        { name: '@aws-sdk/middleware-stack/dist-cjs/MiddlewareStack.js', versions: ['>=3.35.0'] },
       ],
     },
     { name: '@smithy/middleware-stack', versions: ['>=2.0.0'] },
@@ -142,6 +145,35 @@ export const awsSdkLibrary: ContribLibrary = {
   },
 };
 
+/** MongoDB through the official `mongodb` driver (3.x, and 4 to 7: two definitions of one name). */
+export const mongodbLibrary: ContribLibrary = {
+  library: 'mongodb',
+  contrib: '@opentelemetry/instrumentation-mongodb',
+  modules: [
+    {
+      name: 'mongodb',
+      versions: ['>=3.3.0 <4'],
+      files: ['mongodb/lib/core/wireprotocol/index.js'],
+    },
+    {
+      name: 'mongodb',
+      versions: ['>=4.0.0 <8'],
+      files: [
+        { name: 'mongodb/lib/cmap/connection.js', versions: ['>=4.0.0 <6.4'] },
+        { name: 'mongodb/lib/cmap/connection.js', versions: ['>=6.4.0 <8'] },
+        { name: 'mongodb/lib/cmap/connection_pool.js', versions: ['>=4.0.0 <6.4'] },
+        'mongodb/lib/cmap/connect.js',
+        'mongodb/lib/sessions.js',
+      ],
+    },
+  ],
+  load: () => {
+    const { MongoDBInstrumentation } =
+      require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
+    return new MongoDBInstrumentation({ enabled: false, requireParentSpan: true });
+  },
+};
+
 /** Every contrib library, in the order of the README's table. */
 export const CONTRIB_LIBRARIES: readonly ContribLibrary[] = [
   pgLibrary,
@@ -151,4 +183,5 @@ export const CONTRIB_LIBRARIES: readonly ContribLibrary[] = [
   graphqlLibrary,
   grpcLibrary,
   awsSdkLibrary,
+  mongodbLibrary,
 ];
