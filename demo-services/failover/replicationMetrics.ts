@@ -3,9 +3,9 @@
  * the primary's pg_stat_replication: streaming replicas, each replica's lag in bytes and
  * seconds, and promotions.
  */
-import pg from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { metrics, SERVICE_LABEL } from '@faultline/instrumentation';
+import { withClient } from './shortClient.ts';
 
 /** One replica as the primary reports it. */
 export interface ReplicaSample {
@@ -16,14 +16,7 @@ export interface ReplicaSample {
 
 /** Reads pg_stat_replication on the primary at `url` (streaming replicas only). */
 export async function sampleReplication(url: string, timeoutMs = 1000): Promise<ReplicaSample[]> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
+  return withClient(url, timeoutMs, async (client) => {
     const { rows } = await client.query<{ name: string; bytes: string | null; seconds: number | null }>(
       `SELECT application_name AS name,
               pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint AS bytes,
@@ -31,9 +24,7 @@ export async function sampleReplication(url: string, timeoutMs = 1000): Promise<
          FROM pg_stat_replication WHERE state = 'streaming'`,
     );
     return rows.map((r) => ({ replica: r.name, lagBytes: Number(r.bytes ?? 0), lagSeconds: r.seconds ?? 0 }));
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  });
 }
 
 /** The supervisor's registry. */

@@ -7,8 +7,8 @@
  * see docs/disaster-recovery.md for what that leaves open.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import pg from 'pg';
 import { sampleReplication, type ReplicationMetrics } from './replicationMetrics.ts';
+import { withClient } from './shortClient.ts';
 
 /** What the supervisor is doing: a discriminated union, so a promoted supervisor has a time. */
 export type SupervisorState =
@@ -48,21 +48,6 @@ export function afterCheck(
   return failures >= threshold
     ? { value: 'promoting', lastHealthyAt: state.lastHealthyAt }
     : { value: 'watching', failures, lastHealthyAt: state.lastHealthyAt };
-}
-
-async function withClient<T>(url: string, timeoutMs: number, use: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 /** Whether the server at `url` answers and accepts writes (not in recovery). */
