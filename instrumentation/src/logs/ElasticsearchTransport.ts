@@ -86,9 +86,8 @@ export class ElasticsearchTransport extends TransportStream {
   /** The shipper records are handed to (flush or inspect it; shut it down if you created it). */
   readonly shipper: ElasticsearchShipper;
   readonly #owned: boolean;
-  readonly #service: ServiceIdentity;
-  readonly #redactor: Redactor;
-  #shipping: LogShipping | undefined;
+  /** The shipper with the service and redactor its records are converted with. */
+  readonly #shipping: LogShipping;
 
   /**
    * With `{ shipper }` records go to that shipper, which the transport never shuts down. With
@@ -109,13 +108,15 @@ export class ElasticsearchTransport extends TransportStream {
       this.shipper = new ElasticsearchShipper(destinationConfig(options), { metrics, log });
       this.#owned = true;
     }
-    this.#service = options.service ?? (runtime as NonNullable<typeof runtime>).config.service;
-    this.#redactor = options.redactor ?? createRedactor({ extraKeys: runtime?.config.redactKeys ?? [] });
+    this.#shipping = {
+      shipper: this.shipper,
+      service: options.service ?? (runtime as NonNullable<typeof runtime>).config.service,
+      redactor: options.redactor ?? createRedactor({ extraKeys: runtime?.config.redactKeys ?? [] }),
+    };
   }
 
   /** Converts `info` to a masked ECS record and buffers it; never throws into winston. */
   override log(info: object, next: () => void): void {
-    this.#shipping ??= { shipper: this.shipper, service: this.#service, redactor: this.#redactor };
     shipRecord(this.#shipping, info);
     next();
   }
