@@ -5,7 +5,7 @@
  * line, each fault can be cleared on its own.
  */
 import { isBusFault } from '../demo/busChaos.ts';
-import { busChaosOf, type ControlTargets } from '../demo/controlServer.ts';
+import { busChaosOf, failover, type ControlTargets } from '../demo/controlServer.ts';
 import type { ChaosControl, Fault } from './faults.ts';
 
 /** Added latency of `provider-slow`, as `npm run chaos -- provider-slow` adds by default. */
@@ -94,7 +94,7 @@ export function demoChaos(targets: ControlTargets): ChaosControl {
       if (isProviderFault(fault)) await setProvider(providerUpdate(fault, true));
       else if (fault.kind === 'kill') await instance(fault.service).kill();
       else if (isBusFault(fault)) await bus.inject(fault);
-      else if (isFailover(fault)) await failover(targets, fault);
+      else if (isFailover(fault)) await failover(targets, fault.kind);
       else targets.redisProxy.cut();
     },
     async clear(fault) {
@@ -121,16 +121,4 @@ type FailoverFault = Extract<Fault, { kind: 'db-failover' | 'redis-master-down' 
 
 function isFailover(fault: Fault): fault is FailoverFault {
   return fault.kind === 'db-failover' || fault.kind === 'redis-master-down';
-}
-
-/** Kills the database's primary or Redis's master; rejects, saying why, when the demo runs none of its own. */
-async function failover(targets: ControlTargets, fault: FailoverFault): Promise<void> {
-  if (fault.kind === 'db-failover') {
-    if (!targets.database)
-      throw new Error('the demo runs on DATABASE_URL, not on a replicated database of its own');
-    targets.database.killPrimary();
-    return;
-  }
-  if (!targets.redis) throw new Error('the demo runs on REDIS_URL, not on a Redis Sentinel group of its own');
-  await targets.redis.killMaster();
 }

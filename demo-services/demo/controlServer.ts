@@ -118,32 +118,38 @@ export function createControlApp(targets: ControlTargets): Express {
   return app;
 }
 
+/** The one-shot failover faults. */
+export type FailoverKind = 'db-failover' | 'redis-master-down';
+
+/**
+ * Kills the replicated database's primary or the Redis master under Sentinel and says what
+ * follows; rejects, saying why, when the demo runs on the machine's servers (no replica of its
+ * own) or a failover is already under way. The control channel and the console both call it.
+ */
+export async function failover(
+  targets: ControlTargets,
+  kind: FailoverKind,
+): Promise<{ readonly killedPort: number; readonly then: string }> {
+  if (kind === 'db-failover') {
+    if (!targets.database)
+      throw new Error('the demo runs on DATABASE_URL, not on a replicated database of its own');
+    return {
+      ...targets.database.killPrimary(),
+      then: 'the supervisor promotes the replica; see chaos status',
+    };
+  }
+  if (!targets.redis) throw new Error('the demo runs on REDIS_URL, not on a Redis Sentinel group of its own');
+  return { ...(await targets.redis.killMaster()), then: 'the Sentinels elect the replica; see chaos status' };
+}
+
 /** `db-failover` and `redis-master-down`: refused (409) when the demo runs on servers of the machine. */
 function addReplicationFaults(app: Express, targets: ControlTargets): void {
-  app.post('/db-failover', (_req, res) => {
-    const { database } = targets;
-    if (!database) {
-      res
-        .status(409)
-        .json({ error: 'the demo runs on DATABASE_URL, not on a replicated database of its own' });
-      return;
-    }
-    try {
-      res.json({ ...database.killPrimary(), then: 'the supervisor promotes the replica; see chaos status' });
-    } catch (error) {
-      res.status(409).json({ error: (error as Error).message });
-    }
-  });
-  app.post('/redis-master-down', async (_req, res) => {
-    const { redis } = targets;
-    if (!redis) {
-      res.status(409).json({ error: 'the demo runs on REDIS_URL, not on a Redis Sentinel group of its own' });
-      return;
-    }
-    try {
-      res.json({ ...(await redis.killMaster()), then: 'the Sentinels elect the replica; see chaos status' });
-    } catch (error) {
-      res.status(409).json({ error: (error as Error).message });
-    }
-  });
+  for (const kind of ['db-failover', 'redis-master-down'] as const)
+    app.post(`/${kind}`, async (_req, res) => {
+      try {
+        res.json(await failover(targets, kind));
+      } catch (error) {
+        res.status(409).json({ error: (error as Error).message });
+      }
+    });
 }
