@@ -8,18 +8,20 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, startApp } from './appProcess.ts';
+import { prepareBaseline } from './baseline.ts';
 import { estimateDurationS, parseBenchConfig } from './config.ts';
 import { SHAPE_IDS, shapes } from './shapes.ts';
-import { baseEnv, DEFAULT_VARIANTS, variants } from './variants.ts';
+import { baseEnv, DEFAULT_VARIANTS, variants, YARDSTICK_VARIANTS } from './variants.ts';
 
 const ROOT = join(__dirname, '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 
 describe('the bench settings', () => {
   const ROOT_VARIANTS = variants(ROOT);
-  const runsPerRound = SHAPE_IDS.length * DEFAULT_VARIANTS.length;
+  // The yardsticks (baseline build, calibration) run on express only.
+  const runsPerRound = SHAPE_IDS.length * DEFAULT_VARIANTS.length + YARDSTICK_VARIANTS.length;
 
-  it('compare bare, Faultline on and off, and every peer agent on every shape by default', () => {
+  it('compare bare, Faultline on and off, every peer agent and the yardsticks by default', () => {
     const config = parseBenchConfig([], 'results.json');
     expect(config.shapes).toEqual(['express', 'fastify', 'express-db']);
     expect(config.variants.map((id) => ROOT_VARIANTS[id].role)).toEqual([
@@ -31,7 +33,11 @@ describe('the bench settings', () => {
       'peer',
       'peer',
       'peer',
+      'reference',
+      'reference',
     ]);
+    expect(config.variants.slice(-2)).toEqual(['faultline-baseline', 'calibration']);
+    expect(config.variants.filter((id) => ROOT_VARIANTS[id].expressOnly)).toEqual(YARDSTICK_VARIANTS);
   });
 
   it('add bare to a chosen list of variants and reject unknown ones', () => {
@@ -109,5 +115,35 @@ describe('the prom-client only variant', () => {
       child.kill('SIGTERM');
       await exited;
     }
+  });
+});
+
+describe('the yardsticks', () => {
+  it('the calibration preload spends its configured time on every request before the app answers', async () => {
+    const app = await startApp({
+      node: NODE,
+      script: shapes(ROOT).express.script,
+      preload: variants(ROOT).calibration.preload,
+      // 30 ms, so the lower bound on the answer's latency is far above anything else in it.
+      env: { ...baseEnv(), BENCH_BUSY_US: '30000' },
+      cpu: undefined,
+      cwd: ROOT,
+    });
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        const started = performance.now();
+        expect(await (await fetch(`${app.url}/users/${i}`)).json()).toMatchObject({ id: String(i) });
+        expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+      }
+    } finally {
+      await app.stop();
+    }
+  }, 20_000);
+
+  it('the baseline build says why it cannot run when its commit is not in the checkout', () => {
+    expect(prepareBaseline(ROOT, '0123456789abcdef0123456789abcdef01234567')).toEqual({
+      status: 'unavailable',
+      reason: "commit 0123456789abcdef0123456789abcdef01234567 is not in this checkout's history",
+    });
   });
 });

@@ -1,15 +1,16 @@
 /**
  * The bench's settings, parsed once from the command line and the environment. Defaults keep a
  * full `npm run bench` under 15 minutes on a 2-core machine ({@link estimateDurationS} prints the
- * estimate at start): three interleaved rounds of 8 variants on 3 shapes (72 runs of about 9.5 s
- * each with start-up, warm-up, probe and span counting), four backends-down runs of 8 s warm-up
- * plus 12 s, and the demo; `--quick` is a smoke run of one round of everything, under 3 minutes.
+ * estimate at start): three interleaved rounds of 8 variants on 3 shapes and 2 yardsticks on express
+ * (78 runs of about 9.5 s each with start-up, warm-up, probe and span counting), four
+ * backends-down runs of 8 s warm-up plus 12 s, and the demo; `--quick` is a smoke run of one round of
+ * everything, under 3 minutes.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SHAPE_IDS, type ShapeId } from './shapes.ts';
-import { DEFAULT_VARIANTS, REFERENCE_VARIANTS, type VariantId } from './variants.ts';
+import { DEFAULT_VARIANTS, REFERENCE_VARIANTS, YARDSTICK_VARIANTS, type VariantId } from './variants.ts';
 
 /** Which parts of the bench to run. */
 export type Part = 'overhead' | 'down' | 'demo';
@@ -49,7 +50,8 @@ export interface BenchConfig {
   readonly shapes: readonly ShapeId[];
   /**
    * Variants of the overhead part (`--variant faultline,dd-trace`, bare always added; default
-   * every agent; `--references` adds the hand-written OTel-SDK and prom-client references).
+   * every agent and, on express, the baseline build and the calibration row; `--references` adds
+   * the hand-written OTel-SDK and prom-client references).
    */
   readonly variants: readonly VariantId[];
   /** Where results.json goes (`--out <path>`; with --quick, the temporary directory). */
@@ -104,8 +106,9 @@ function parseList<T extends string>(
 }
 
 function parseVariants(argv: readonly string[]): readonly VariantId[] {
-  const all = [...DEFAULT_VARIANTS, ...REFERENCE_VARIANTS];
-  const fallback = argv.includes('--references') ? all : DEFAULT_VARIANTS;
+  const all = [...DEFAULT_VARIANTS, ...YARDSTICK_VARIANTS, ...REFERENCE_VARIANTS];
+  const usual = [...DEFAULT_VARIANTS, ...YARDSTICK_VARIANTS];
+  const fallback = argv.includes('--references') ? all : usual;
   const chosen = parseList(argv, '--variant', all, fallback);
   return chosen.includes('bare') ? chosen : ['bare', ...chosen];
 }

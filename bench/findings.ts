@@ -94,7 +94,7 @@ function shapeNotes(
   const notes: string[] = [];
   const profile = profileNote(f.shape, profiles);
   if (missed.has('cpu-vs-peers')) notes.push(cpuNote(f, profile));
-  if (missed.has('throughput') || missed.has('p99'))
+  if (missed.has('throughput') || missed.has('p99') || missed.has('defaults-throughput'))
     notes.push(
       throughputNote(f, missed.has('cpu-vs-peers') ? 'Where the time goes: the profile above.' : profile),
     );

@@ -4,6 +4,7 @@
  * Every figure comes from the run's results; nothing here is a measurement.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { BASELINE_REV } from './baseline.ts';
 import type { BackendsSummary } from './backendsDown.ts';
 import type { DemoResult } from './demoThroughput.ts';
 import { explainMisses } from './findings.ts';
@@ -12,6 +13,7 @@ import type { OverheadSummary } from './overhead.ts';
 import type { PreviousFigures } from './previous.ts';
 import type { ProfileSummary } from './profiler.ts';
 import { round } from './stats.ts';
+import { CALIBRATION_BUSY_US } from './variants.ts';
 import type { ShapeTargets, TargetCheck } from './targets.ts';
 
 /** A service shape as the report shows it. */
@@ -175,6 +177,41 @@ function previousLine(report: BenchReport): string | undefined {
   );
 }
 
+/** The yardstick rows in words: what fixed work costs here, and the baseline build beside today's. */
+function yardstickLines(report: BenchReport): string[] {
+  const row = (variant: string) =>
+    report.overhead?.find((s) => s.shape === 'express' && s.variant === variant && s.rounds > 0);
+  const [faultline, calibration, baseline] = [
+    row('faultline'),
+    row('calibration'),
+    row('faultline-baseline'),
+  ];
+  const lines: string[] = [];
+  if (calibration !== undefined) {
+    const factor = calibration.cpuOverheadUs / CALIBRATION_BUSY_US;
+    lines.push(
+      `**Calibration** (express): ${CALIBRATION_BUSY_US} µs of pure CPU work per request (a spin on the ` +
+        `clock, nothing allocated or written; \`bench/app/busy-loop.cjs\`) measured ${signed(calibration.cpuOverheadUs)} µs ` +
+        `of app CPU per request in this run: on this machine a µs of work added to a request reads as about ` +
+        `${fmt(factor)} µs in the tables.` +
+        (faultline
+          ? ` Faultline defaults' ${signed(faultline.cpuOverheadUs)} µs is then about ` +
+            `${fmt(faultline.cpuOverheadUs / factor, 1)} µs of its own work per request.`
+          : ''),
+    );
+  }
+  if (baseline !== undefined && faultline !== undefined) {
+    lines.push(
+      `**Baseline build** (express): Faultline at ${BASELINE_REV.slice(0, 7)}, the build the issues' figures ` +
+        `were taken with (30.4 µs per request, 0.70× bare, on a host that ran bare in 22.5 µs), measured ` +
+        `${fmt(baseline.cpuUsPerRequest, 1)} µs per request and ${fmt(baseline.vsBare.throughput)}× bare ` +
+        `throughput in this run; today's defaults ${fmt(faultline.cpuUsPerRequest, 1)} µs and ` +
+        `${fmt(faultline.vsBare.throughput)}×.`,
+    );
+  }
+  return lines;
+}
+
 /** The whole report as Markdown (README section and terminal). */
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
@@ -190,6 +227,7 @@ export function renderMarkdown(report: BenchReport): string {
   if (report.overhead) lines.push(...overheadSection(report, report.overhead));
   const beside = previousLine(report);
   if (beside) lines.push(beside, '');
+  for (const line of yardstickLines(report)) lines.push(line, '');
   if (report.backendsDown) lines.push(downSection(report, report.backendsDown), '');
   if (report.demo) lines.push(demoSection(report.demo), '');
   if (report.targets.length) {

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { startApp } from './appProcess.ts';
+import { BASELINE_REV, baselineDir, prepareBaseline } from './baseline.ts';
 import {
   runBackendsDown,
   summariseBackendsDown,
@@ -43,7 +44,7 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const all = variants(root);
 const shapeById = allShapes(root);
 const appScript = shapeById.express.script;
-const chosenVariants = config.variants.map((id) => all[id]);
+let chosenVariants: Variant[] = [];
 const variantsOf = (shape: Shape): Variant[] =>
   chosenVariants.filter((variant) => shape.id === 'express' || !variant.expressOnly);
 const versionsOf = (variant: Variant): string => installedVersions(root, variant.packages);
@@ -53,6 +54,18 @@ const load = {
   pipelining: config.pipelining,
   durationS: config.durationS,
 };
+
+/** The chosen variants, without the baseline build when it cannot be built here (said why). */
+function runnableVariants(): Variant[] {
+  return config.variants.flatMap((id) => {
+    if (id !== 'faultline-baseline' || !config.parts.includes('overhead')) return [all[id]];
+    log(`baseline: Faultline at ${BASELINE_REV.slice(0, 7)} (built once into ${baselineDir(root)})`);
+    const build = prepareBaseline(root);
+    if (build.status === 'ready') return [all[id]];
+    log(`baseline not run: ${build.reason}`);
+    return [];
+  });
+}
 
 /** Warms the load generator itself (its JIT) so the first measured variant is not penalised. */
 async function warmDriver(): Promise<void> {
@@ -253,6 +266,7 @@ async function main(): Promise<void> {
   log(
     `machine: ${machine.cpus}× ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverage.join(' ')}; ${pinning}`,
   );
+  chosenVariants = runnableVariants();
   const { runnable, reports: shapes } = await shapeReports();
   const perRound = runnable.reduce((n, shape) => n + variantsOf(shape).length, 0);
   const estimate = estimateDurationS(config, perRound, config.quick ? 0 : runnable.length);

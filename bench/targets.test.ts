@@ -95,6 +95,45 @@ describe('the targets against bare', () => {
   });
 });
 
+describe('the issues’ figures, on the express shape', () => {
+  const baseline = (cpuUsPerRequest: number): OverheadSummary =>
+    summary('faultline-baseline', {
+      cpuUsPerRequest,
+      vsBare: { throughput: 0.55, p99: 1, rss: 1, cpu: 1.8 },
+    });
+
+  it('hold the defaults to the baseline build’s CPU per request in the same run, within the noise', () => {
+    const rows = (ours: number): OverheadSummary[] => [
+      summary('bare'),
+      faultline({ cpuUsPerRequest: ours }),
+      baseline(80),
+    ];
+    expect(verdict(rows(80), 'baseline-cpu')).toBe(true);
+    expect(verdict(rows(84), 'baseline-cpu')).toBe(true);
+    expect(verdict(rows(84.5), 'baseline-cpu')).toBe(false);
+  });
+
+  it('judge the defaults’ throughput against 0.70× bare, naming the baseline build’s ratio', () => {
+    const rows = (throughput: number): OverheadSummary[] => [
+      summary('bare'),
+      faultline({ vsBare: { throughput, p99: 1, rss: 1, cpu: 1 / throughput } }),
+      baseline(80),
+    ];
+    expect(checkShape(SHAPE, rows(0.56)).find((c) => c.id === 'defaults-throughput')).toMatchObject({
+      met: false,
+      actual: expect.stringContaining('the baseline build 0.55× in this run'),
+    });
+    expect(verdict(rows(0.7), 'defaults-throughput')).toBe(true);
+  });
+
+  it('skip the baseline comparison when the baseline build did not run, and other shapes', () => {
+    expect(verdict([summary('bare'), faultline()], 'baseline-cpu')).toBeUndefined();
+    const fastify: ShapeTargets = { id: 'fastify', label: 'fastify', clientCallsPerRequest: 0 };
+    const rows = [summary('bare', { shape: 'fastify' }), faultline({ shape: 'fastify' })];
+    expect(checkShape(fastify, rows).some((c) => c.id === 'defaults-throughput')).toBe(false);
+  });
+});
+
 describe('the span counts', () => {
   it('expect one server span plus one per client call of the shape', () => {
     const db: ShapeTargets = { id: 'express-db', label: 'db', clientCallsPerRequest: 2 };

@@ -10,6 +10,7 @@
  * cloud-metadata probes that would leave the machine are off.
  */
 import { join } from 'node:path';
+import { BASELINE_REV, baselineRegister } from './baseline.ts';
 import type { ProtocolId } from './protocols/protocol.ts';
 
 /** Identifiers of the variants, in report order. */
@@ -23,7 +24,9 @@ export type VariantId =
   | 'sentry'
   | 'otel-defaults'
   | 'otel-http-express'
-  | 'prom-client-only';
+  | 'prom-client-only'
+  | 'faultline-baseline'
+  | 'calibration';
 
 /** What a variant is in the comparison. */
 export type VariantRole = 'bare' | 'faultline' | 'peer' | 'reference';
@@ -162,6 +165,37 @@ function references(root: string): Record<'otel-http-express' | 'prom-client-onl
   };
 }
 
+/** Work the calibration variant does per request, µs (bench/app/busy-loop.cjs). */
+export const CALIBRATION_BUSY_US = 10;
+
+/**
+ * The two rows that make the others readable on any machine (express only): Faultline's build at
+ * the baseline commit (bench/baseline.ts), and bare plus a fixed amount of pure CPU work.
+ */
+function yardsticks(root: string): Record<'faultline-baseline' | 'calibration', VariantSpec> {
+  return {
+    'faultline-baseline': {
+      label: `Faultline defaults at ${BASELINE_REV.slice(0, 7)} (the issues' figures)`,
+      role: 'reference',
+      preload: [{ flag: '--require', module: baselineRegister(root) }],
+      packages: [],
+      hasFaultlineMetrics: true,
+      traces: 'otlp',
+      expressOnly: true,
+      env: faultlineEnv,
+    },
+    calibration: {
+      label: `bare + ${CALIBRATION_BUSY_US} µs of CPU work per request`,
+      role: 'reference',
+      preload: [{ flag: '--require', module: join(root, 'bench', 'app', 'busy-loop.cjs') }],
+      packages: [],
+      traces: undefined,
+      expressOnly: true,
+      env: () => ({ BENCH_BUSY_US: String(CALIBRATION_BUSY_US) }),
+    },
+  };
+}
+
 /** Every variant, given the repository root. */
 export function variants(root: string): Record<VariantId, Variant> {
   const register = {
@@ -193,6 +227,7 @@ export function variants(root: string): Record<VariantId, Variant> {
     },
     ...peers(),
     ...references(root),
+    ...yardsticks(root),
   };
   return Object.fromEntries(
     Object.entries(specs).map(([id, spec]) => [
@@ -213,6 +248,9 @@ export const DEFAULT_VARIANTS: readonly VariantId[] = [
   'sentry',
   'otel-defaults',
 ];
+
+/** The yardsticks, in a default run beside the agents (express only; see {@link yardsticks}). */
+export const YARDSTICK_VARIANTS: readonly VariantId[] = ['faultline-baseline', 'calibration'];
 
 /** The hand-written references, added by --references. */
 export const REFERENCE_VARIANTS: readonly VariantId[] = ['otel-http-express', 'prom-client-only'];
