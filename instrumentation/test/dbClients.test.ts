@@ -107,6 +107,7 @@ describe.each(
   it.each([
     { route: 'callback', pool: 'mysql2', query: [MYSQL2] },
     { route: 'execute', pool: 'mysql2', query: [MYSQL2] },
+    { route: 'connection', pool: 'mysql2', query: [MYSQL2] },
     { route: 'promise', pool: 'mysql2', query: [MYSQL2] },
     { route: 'pg', pool: 'pg', query: [PG, PG] }, // the pool's connect span and the query's
   ] as const)(

@@ -7,7 +7,7 @@
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
-import { Mysql2PoolInstrumentation } from '../db/Mysql2PoolInstrumentation.ts';
+import { Mysql2ContextInstrumentation } from '../db/Mysql2ContextInstrumentation.ts';
 import { FinalHandlerInstrumentation } from '../http/FinalHandlerInstrumentation.ts';
 import { ExpressMountInstrumentation } from '../http/frameworks/ExpressMountInstrumentation.ts';
 import { HapiRouteInstrumentation } from '../http/frameworks/HapiRouteInstrumentation.ts';
@@ -43,7 +43,7 @@ function tracingInstrumentations(config: FaultlineConfig): Instrumentation[] {
   if (!config.traces.enabled) return [];
   return [
     ...CONTRIB_LIBRARIES.map((library) => new LazyContribInstrumentation(library)),
-    new Mysql2PoolInstrumentation(),
+    new Mysql2ContextInstrumentation(),
   ];
 }
 
