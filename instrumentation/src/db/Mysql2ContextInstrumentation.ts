@@ -11,7 +11,8 @@
  * The contrib patches only the connection's `query` and `execute` (to start spans), so this
  * binds `Pool#getConnection`'s callback, and each command's callback as the connection queues
  * it (`addCommand`, which every query, execute and prepare goes through synchronously), to the
- * context active at the call, once per class, when the app loads mysql2.
+ * context active at the call, when the app loads mysql2: once per class (a method already
+ * wrapped, by this or another shimmer-based instrumentation, is left as it is).
  */
 import { context } from '@opentelemetry/api';
 import {
