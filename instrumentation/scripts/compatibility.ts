@@ -131,12 +131,22 @@ export const TESTED_LIBRARIES: readonly TestedLibrary[] = [
   {
     library: 'mysql2',
     testApp: 'db-clients-oldest',
-    proves: 'client spans against MariaDB',
+    proves: 'client spans against MariaDB, queued pool queries in their request’s trace',
     test: 'dbClients.test.ts',
     modules: BOTH,
   },
-  { library: 'mysql2', proves: 'client spans against MariaDB', test: 'dbClients.test.ts', modules: BOTH },
-  { library: 'pg', proves: 'client spans against PostgreSQL', test: 'dbClients.test.ts', modules: BOTH },
+  {
+    library: 'mysql2',
+    proves: 'client spans against MariaDB, queued pool queries in their request’s trace',
+    test: 'dbClients.test.ts',
+    modules: BOTH,
+  },
+  {
+    library: 'pg',
+    proves: 'client spans against PostgreSQL, queued pool queries in their request’s trace',
+    test: 'dbClients.test.ts',
+    modules: BOTH,
+  },
   {
     library: 'ioredis',
     testApp: 'db-clients-oldest',

@@ -7,6 +7,7 @@
  */
 import { registerInstrumentations, type Instrumentation } from '@opentelemetry/instrumentation';
 import type { FaultlineConfig } from '../config/types.ts';
+import { Mysql2ContextInstrumentation } from '../db/Mysql2ContextInstrumentation.ts';
 import { FinalHandlerInstrumentation } from '../http/FinalHandlerInstrumentation.ts';
 import { ExpressMountInstrumentation } from '../http/frameworks/ExpressMountInstrumentation.ts';
 import { HapiRouteInstrumentation } from '../http/frameworks/HapiRouteInstrumentation.ts';
@@ -40,7 +41,10 @@ export interface LibraryInstrumentations {
 
 function tracingInstrumentations(config: FaultlineConfig): Instrumentation[] {
   if (!config.traces.enabled) return [];
-  return CONTRIB_LIBRARIES.map((library) => new LazyContribInstrumentation(library));
+  return [
+    ...CONTRIB_LIBRARIES.map((library) => new LazyContribInstrumentation(library)),
+    new Mysql2ContextInstrumentation(),
+  ];
 }
 
 /** Enables the curated instrumentations and the log pipeline for `config`. */
