@@ -18,6 +18,8 @@ export interface AppLaunch {
   readonly env: Readonly<Record<string, string>>;
   /** CPU list for taskset (undefined: not pinned). */
   readonly cpu: string | undefined;
+  /** A command the app runs under, with its arguments (valgrind); not combined with `cpu`. */
+  readonly wrapper?: readonly string[];
   readonly cwd: string;
 }
 
@@ -62,10 +64,8 @@ export async function startApp(launch: AppLaunch, readyTimeoutMs = 20_000): Prom
     ...launch.preload.flatMap((p) => [p.flag, p.module]),
     launch.script,
   ];
-  const [command, args] =
-    launch.cpu === undefined
-      ? [launch.node, nodeArgs]
-      : ['taskset', ['-c', launch.cpu, launch.node, ...nodeArgs]];
+  const prefix = launch.wrapper ?? (launch.cpu === undefined ? [] : ['taskset', '-c', launch.cpu]);
+  const [command, ...args] = [...prefix, launch.node, ...nodeArgs] as [string, ...string[]];
   const child = spawn(command, args, {
     cwd: launch.cwd,
     env: { ...launch.env, PORT: String(port) },

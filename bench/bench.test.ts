@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort, startApp } from './appProcess.ts';
 import { prepareBaseline } from './baseline.ts';
+import { countInstructions, dumpTotal } from './instructions.ts';
+import { startSink } from './sink.ts';
 import { estimateDurationS, parseBenchConfig } from './config.ts';
 import { SHAPE_IDS, shapes } from './shapes.ts';
 import { baseEnv, DEFAULT_VARIANTS, variants, YARDSTICK_VARIANTS } from './variants.ts';
@@ -146,4 +148,37 @@ describe('the yardsticks', () => {
       reason: "commit 0123456789abcdef0123456789abcdef01234567 is not in this checkout's history",
     });
   });
+});
+
+describe('the instruction counts', () => {
+  it('read the total of a callgrind dump from its totals or summary line', () => {
+    expect(
+      dumpTotal('version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: 1234567\n\nfn=(1) main\n'),
+    ).toBe(1234567);
+    expect(dumpTotal('events: Ir\nfn=(1) main\n0 12\ntotals: 42\n')).toBe(42);
+    expect(dumpTotal('events: Ir\n')).toBeUndefined();
+  });
+});
+
+describe('counting instructions under callgrind', () => {
+  it('counts the bare app’s instructions per request over the requests it was asked for', async () => {
+    const sink = await startSink();
+    try {
+      const result = await countInstructions({
+        node: NODE,
+        root: ROOT,
+        shape: shapes(ROOT).express,
+        variant: variants(ROOT).bare,
+        sink,
+        load: { path: '/users/42', warmupRequests: 100, requests: 200, connections: 2 },
+      });
+      expect(result).toMatchObject({ variant: 'bare', status: 'counted' });
+      // An express request is hundreds of thousands of instructions: far from 0, far from a whole start-up.
+      const perRequest = result.status === 'counted' ? result.perRequest : 0;
+      expect(perRequest).toBeGreaterThan(50_000);
+      expect(perRequest).toBeLessThan(5_000_000);
+    } finally {
+      await sink.close();
+    }
+  }, 180_000);
 });

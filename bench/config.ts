@@ -13,7 +13,7 @@ import { SHAPE_IDS, type ShapeId } from './shapes.ts';
 import { DEFAULT_VARIANTS, REFERENCE_VARIANTS, YARDSTICK_VARIANTS, type VariantId } from './variants.ts';
 
 /** Which parts of the bench to run. */
-export type Part = 'overhead' | 'down' | 'demo';
+export type Part = 'overhead' | 'instructions' | 'down' | 'demo';
 
 /** Everything the bench reads from its environment. */
 export interface BenchConfig {
@@ -43,6 +43,11 @@ export interface BenchConfig {
    * it misses a target of its own cost (BENCH_PROFILE_S; none with --quick).
    */
   readonly profileS: number;
+  /**
+   * Requests counted under callgrind per variant (BENCH_CALLGRIND_REQUESTS), after as many again
+   * of warm-up.
+   */
+  readonly callgrindRequests: number;
   /** Seconds of demo load per scenario (BENCH_DEMO_DURATION_S). */
   readonly demoDurationS: number;
   readonly parts: readonly Part[];
@@ -62,7 +67,7 @@ export interface BenchConfig {
   readonly pinning: { readonly app: string; readonly driver: string } | undefined;
 }
 
-const PARTS: readonly Part[] = ['overhead', 'down', 'demo'];
+const PARTS: readonly Part[] = ['overhead', 'instructions', 'down', 'demo'];
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -137,6 +142,7 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
     downWarmupS: positive('BENCH_DOWN_WARMUP_S', quick ? 0.5 : 8),
     downRounds: Math.round(positive('BENCH_DOWN_ROUNDS', quick ? 1 : 2)),
     profileS: positive('BENCH_PROFILE_S', 5),
+    callgrindRequests: Math.round(positive('BENCH_CALLGRIND_REQUESTS', quick ? 500 : 5000)),
     demoDurationS: positive('BENCH_DEMO_DURATION_S', quick ? 2 : 10),
     parts: parseParts(argValue(argv, '--only')),
     shapes: parseList(argv, '--shape', SHAPE_IDS, SHAPE_IDS),
@@ -153,15 +159,26 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
 const RUN_OVERHEAD_S = 3;
 /** Seconds each backends-down run takes beyond its windows. */
 const DOWN_OVERHEAD_S = 1.5;
+/** Seconds a request takes under callgrind (about 50 times its time without), and its start-up. */
+const CALLGRIND_REQUEST_S = 0.004;
+const CALLGRIND_START_S = 12;
 /** Seconds the demo takes to start and stop (several services, a database and a queue). */
 const DEMO_OVERHEAD_S = 15;
 
 /**
- * The whole bench's expected duration in seconds, given how many overhead runs a round has and
- * on how many shapes Faultline may be profiled (at most one profile per shape).
+ * The whole bench's expected duration in seconds, given how many overhead runs a round has, on
+ * how many shapes Faultline may be profiled (at most one profile per shape) and how many variants
+ * are counted under callgrind.
  */
-export function estimateDurationS(config: BenchConfig, runsPerRound: number, profiles: number): number {
+export function estimateDurationS(
+  config: BenchConfig,
+  runsPerRound: number,
+  profiles: number,
+  counted = 0,
+): number {
   let total = 0;
+  if (config.parts.includes('instructions'))
+    total += counted * (CALLGRIND_START_S + 2 * config.callgrindRequests * CALLGRIND_REQUEST_S);
   if (config.parts.includes('overhead')) {
     total += config.rounds * runsPerRound * (config.warmupS + config.durationS + RUN_OVERHEAD_S);
     total += profiles * (config.warmupS + config.profileS + RUN_OVERHEAD_S);

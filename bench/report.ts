@@ -14,6 +14,7 @@ import type { PreviousFigures } from './previous.ts';
 import type { ProfileSummary } from './profiler.ts';
 import { round } from './stats.ts';
 import { CALIBRATION_BUSY_US } from './variants.ts';
+import type { InstructionsResult } from './instructions.ts';
 import type { ShapeTargets, TargetCheck } from './targets.ts';
 
 /** A service shape as the report shows it. */
@@ -33,6 +34,8 @@ export interface BenchReport {
   readonly settings: Record<string, unknown>;
   readonly shapes: readonly ShapeReport[];
   readonly overhead: readonly OverheadSummary[] | undefined;
+  /** Instructions per request under callgrind on express (absent from runs before it existed). */
+  readonly instructions?: readonly InstructionsResult[] | undefined;
   readonly backendsDown: BackendsSummary | undefined;
   readonly demo: DemoResult | undefined;
   readonly targets: readonly TargetCheck[];
@@ -212,6 +215,33 @@ function yardstickLines(report: BenchReport): string[] {
   return lines;
 }
 
+const COUNTED_LABELS: Readonly<Record<string, string>> = {
+  bare: 'bare',
+  faultline: 'Faultline defaults',
+  'faultline-traces-off': 'Faultline, traces off',
+  'faultline-baseline': `Faultline defaults at ${BASELINE_REV.slice(0, 7)}`,
+};
+
+/** The callgrind counts as one line: each variant's instructions per request and its ratio to bare. */
+function instructionsLine(report: BenchReport, results: readonly InstructionsResult[]): string {
+  const bare = results.find((r) => r.variant === 'bare');
+  const bareCount = bare?.status === 'counted' ? bare.perRequest : undefined;
+  const label = (id: string): string => COUNTED_LABELS[id] ?? id;
+  const parts = results.map((r) =>
+    r.status === 'failed'
+      ? `${label(r.variant)}: not counted (${r.reason})`
+      : `${label(r.variant)} ${fmt(r.perRequest / 1000, 1)}k` +
+        (bareCount && r.variant !== 'bare' ? ` (${fmt(r.perRequest / bareCount)}× bare)` : ''),
+  );
+  return (
+    `**Instructions per request** (express, user space, every thread, counted by valgrind's callgrind over ` +
+    `${String(report.settings.callgrindRequests)} requests after as many of warm-up, 10 connections): ` +
+    `${parts.join('; ')}. Unlike CPU time, these counts do not move with the machine's other work or with what ` +
+    "the hypervisor charges for waking the load generator, so they say whether Faultline's work per request " +
+    'grew or shrank; the tables above say what that work costs on this host.'
+  );
+}
+
 /** The whole report as Markdown (README section and terminal). */
 export function renderMarkdown(report: BenchReport): string {
   const m = report.machine;
@@ -228,6 +258,7 @@ export function renderMarkdown(report: BenchReport): string {
   const beside = previousLine(report);
   if (beside) lines.push(beside, '');
   for (const line of yardstickLines(report)) lines.push(line, '');
+  if (report.instructions?.length) lines.push(instructionsLine(report, report.instructions), '');
   if (report.backendsDown) lines.push(downSection(report, report.backendsDown), '');
   if (report.demo) lines.push(demoSection(report.demo), '');
   if (report.targets.length) {

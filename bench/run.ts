@@ -2,10 +2,11 @@
  * `npm run bench`: overhead side by side (Faultline against the agents users pick instead, on
  * three service shapes), backends down, and demo throughput, in one bounded run on loopback.
  * Prints a table, writes bench/results.json and the README's bench section.
- * Flags: --quick (smoke run), --only overhead,down,demo, --shape <ids>, --variant <ids>,
+ * Flags: --quick (smoke run), --only overhead,instructions,down,demo, --shape <ids>, --variant <ids>,
  * --references, --out <file>, --no-readme.
  * Environment: BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_ROUNDS, BENCH_CONNECTIONS,
- * BENCH_DOWN_DURATION_S, BENCH_DOWN_WARMUP_S, BENCH_DOWN_ROUNDS, BENCH_DEMO_DURATION_S, BENCH_PIN=0 (no taskset).
+ * BENCH_DOWN_DURATION_S, BENCH_DOWN_WARMUP_S, BENCH_DOWN_ROUNDS, BENCH_CALLGRIND_REQUESTS,
+ * BENCH_DEMO_DURATION_S, BENCH_PIN=0 (no taskset).
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -20,6 +21,7 @@ import {
 } from './backendsDown.ts';
 import { estimateDurationS, parseBenchConfig, type BenchConfig } from './config.ts';
 import { runDemoThroughput, type DemoResult } from './demoThroughput.ts';
+import { countInstructions, hasCallgrind, type InstructionsResult } from './instructions.ts';
 import { describeMachine } from './machine.ts';
 import { runLoad } from './measure.ts';
 import {
@@ -35,7 +37,7 @@ import { renderMarkdown, updateReadme, writeResults, type BenchReport, type Shap
 import { shapes as allShapes, whyNotRunnable, type Shape } from './shapes.ts';
 import { startSink, type Sink } from './sink.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
-import { baseEnv, variants, type Variant } from './variants.ts';
+import { baseEnv, variants, type Variant, type VariantId } from './variants.ts';
 import { installedVersions } from './versions.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -164,9 +166,44 @@ async function demoPart(sink: Sink): Promise<DemoResult> {
   }
 }
 
+/** The variants counted under callgrind, on express: bare and each Faultline build chosen. */
+const COUNTED: readonly VariantId[] = ['bare', 'faultline', 'faultline-traces-off', 'faultline-baseline'];
+const countedVariants = (): Variant[] => chosenVariants.filter((variant) => COUNTED.includes(variant.id));
+
+async function instructionsPart(sink: Sink): Promise<InstructionsResult[]> {
+  if (!hasCallgrind()) {
+    log('instructions: not counted (valgrind is not installed)');
+    return [];
+  }
+  const requests = config.callgrindRequests;
+  log(`instructions: ${requests} requests per variant under callgrind, after ${requests} of warm-up`);
+  const results: InstructionsResult[] = [];
+  for (const variant of countedVariants()) {
+    sink.reset();
+    const result = await countInstructions({
+      node: process.execPath,
+      root,
+      shape: shapeById.express,
+      variant,
+      sink,
+      load: { path: load.path, warmupRequests: requests, requests, connections: 10 },
+    });
+    log(
+      `  ${variant.label}: ` +
+        (result.status === 'counted'
+          ? `${Math.round(result.perRequest)} instructions/request`
+          : result.reason),
+    );
+    results.push(result);
+  }
+  sink.reset();
+  return results;
+}
+
 /** What the parts produced. */
 interface PartsResult {
   overhead: OverheadSummary[] | undefined;
+  instructions: InstructionsResult[] | undefined;
   backendsDown: BackendsSummary | undefined;
   demo: DemoResult | undefined;
   profiles: ProfileSummary[];
@@ -211,6 +248,7 @@ async function runParts(
 ): Promise<PartsResult> {
   const result: PartsResult = {
     overhead: undefined,
+    instructions: undefined,
     backendsDown: undefined,
     demo: undefined,
     profiles: [],
@@ -225,6 +263,7 @@ async function runParts(
     if (!config.quick)
       result.profiles = await profilePart(sink, runnable, checkTargets(shapes, part.summary, undefined));
   }
+  if (config.parts.includes('instructions')) result.instructions = await instructionsPart(sink);
   if (config.parts.includes('down')) {
     const part = await downPart(sink);
     result.backendsDown = part.summary;
@@ -252,6 +291,7 @@ function settings(pinning: string): Record<string, unknown> {
     downDurationS: config.downDurationS,
     downWarmupS: config.downWarmupS,
     downRounds: config.downRounds,
+    callgrindRequests: config.callgrindRequests,
     pinning,
   };
 }
@@ -269,7 +309,12 @@ async function main(): Promise<void> {
   chosenVariants = runnableVariants();
   const { runnable, reports: shapes } = await shapeReports();
   const perRound = runnable.reduce((n, shape) => n + variantsOf(shape).length, 0);
-  const estimate = estimateDurationS(config, perRound, config.quick ? 0 : runnable.length);
+  const estimate = estimateDurationS(
+    config,
+    perRound,
+    config.quick ? 0 : runnable.length,
+    countedVariants().length,
+  );
   log(`estimated duration: ${Math.floor(estimate / 60)} min ${Math.round(estimate % 60)} s (at most)`);
   const startedAt = performance.now();
   const sink = await startSink();
@@ -290,7 +335,7 @@ async function main(): Promise<void> {
     settings: settings(pinning),
     shapes,
     ...results,
-    targets: checkTargets(shapes, results.overhead, results.backendsDown),
+    targets: checkTargets(shapes, results.overhead, results.backendsDown, results.instructions),
     previous: previousFigures(join(root, 'bench', 'results.json')),
     raw,
   };

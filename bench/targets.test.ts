@@ -4,7 +4,7 @@
  * Faultline did not run counts as missed rather than disappearing from the table.
  */
 import type { OverheadSummary } from './overhead.ts';
-import { checkShape, lightestPeer, type ShapeTargets } from './targets.ts';
+import { checkInstructions, checkShape, lightestPeer, type ShapeTargets } from './targets.ts';
 
 const SHAPE: ShapeTargets = { id: 'express', label: 'express 5 + winston', clientCallsPerRequest: 0 };
 
@@ -131,6 +131,33 @@ describe('the issues’ figures, on the express shape', () => {
     const fastify: ShapeTargets = { id: 'fastify', label: 'fastify', clientCallsPerRequest: 0 };
     const rows = [summary('bare', { shape: 'fastify' }), faultline({ shape: 'fastify' })];
     expect(checkShape(fastify, rows).some((c) => c.id === 'defaults-throughput')).toBe(false);
+  });
+});
+
+describe('the issues’ figures, on instructions per request', () => {
+  const counts = (faultline: number, baseline?: number) => [
+    { variant: 'bare' as const, status: 'counted' as const, perRequest: 260_000 },
+    { variant: 'faultline' as const, status: 'counted' as const, perRequest: faultline },
+    ...(baseline === undefined
+      ? []
+      : [{ variant: 'faultline-baseline' as const, status: 'counted' as const, perRequest: baseline }]),
+  ];
+  const met = (results: ReturnType<typeof counts>, id: string) =>
+    checkInstructions(results).find((c) => c.id === id)?.met;
+
+  it('give the defaults ≥ 0.70× bare when bare’s count is at least 0.7 of theirs', () => {
+    expect(met(counts(371_000), 'instructions-capacity')).toBe(true);
+    expect(met(counts(372_000), 'instructions-capacity')).toBe(false);
+  });
+
+  it('hold the defaults to the baseline build’s count within 2%, and skip that without a baseline', () => {
+    expect(met(counts(306_000, 300_000), 'instructions-baseline')).toBe(true);
+    expect(met(counts(306_100, 300_000), 'instructions-baseline')).toBe(false);
+    expect(met(counts(306_000), 'instructions-baseline')).toBeUndefined();
+  });
+
+  it('judge nothing when bare or the defaults were not counted', () => {
+    expect(checkInstructions([{ variant: 'bare', status: 'failed', reason: 'no valgrind' }])).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@
  * tested on hand-made summaries.
  */
 import type { BackendsSummary } from './backendsDown.ts';
+import type { InstructionsResult } from './instructions.ts';
 import type { OverheadSummary } from './overhead.ts';
 import type { ShapeId } from './shapes.ts';
 import { round } from './stats.ts';
@@ -21,6 +22,8 @@ export type TargetId =
   | 'traces-off'
   | 'baseline-cpu'
   | 'defaults-throughput'
+  | 'instructions-capacity'
+  | 'instructions-baseline'
   | 'down-throughput'
   | 'down-rss';
 
@@ -57,6 +60,8 @@ export const LIMITS = {
    * as "at or above its figures": the spread of the same build between full runs on this machine.
    */
   baselineNoise: 0.05,
+  /** The same, for callgrind's instruction counts (repeat counts of one build differ by less). */
+  instructionsNoise: 0.02,
   downThroughputVsHealthy: 0.9,
   downRetainedGrowthMiB: 5,
 } as const;
@@ -268,11 +273,48 @@ function checkDown(down: BackendsSummary): TargetCheck[] {
   ];
 }
 
+/**
+ * The issues' figures judged on instructions per request (express): the capacity the defaults'
+ * count gives against bare's, and the defaults' count against the baseline build's.
+ */
+export function checkInstructions(results: readonly InstructionsResult[]): TargetCheck[] {
+  const count = (id: string): number | undefined => {
+    const result = results.find((r) => r.variant === id);
+    return result?.status === 'counted' ? result.perRequest : undefined;
+  };
+  const [bare, faultline, baseline] = [count('bare'), count('faultline'), count('faultline-baseline')];
+  if (bare === undefined || faultline === undefined) return [];
+  const k = (n: number): string => `${fmt(n / 1000, 1)}k`;
+  const checks: TargetCheck[] = [
+    {
+      id: 'instructions-capacity',
+      shape: 'express',
+      target: `express: Faultline defaults ≥ ${LIMITS.defaultsThroughputVsBare}× bare by instructions per request`,
+      actual: `${fmt(bare / faultline)}× (${k(faultline)} vs ${k(bare)})`,
+      met: bare / faultline >= LIMITS.defaultsThroughputVsBare,
+    },
+  ];
+  if (baseline === undefined) return checks;
+  checks.push({
+    id: 'instructions-baseline',
+    shape: 'express',
+    target: `express: Faultline defaults' instructions per request at or below the baseline build's (within ${LIMITS.instructionsNoise * 100}%)`,
+    actual: `${k(faultline)} vs ${k(baseline)} (${fmt(faultline / baseline, 3)}×)`,
+    met: faultline <= baseline * (1 + LIMITS.instructionsNoise),
+  });
+  return checks;
+}
+
 /** Checks every target against the run's summaries. */
 export function checkTargets(
   shapes: readonly ShapeTargets[],
   overhead: readonly OverheadSummary[] | undefined,
   down: BackendsSummary | undefined,
+  instructions: readonly InstructionsResult[] = [],
 ): TargetCheck[] {
-  return [...shapes.flatMap((shape) => checkShape(shape, overhead ?? [])), ...(down ? checkDown(down) : [])];
+  return [
+    ...shapes.flatMap((shape) => checkShape(shape, overhead ?? [])),
+    ...checkInstructions(instructions),
+    ...(down ? checkDown(down) : []),
+  ];
 }
