@@ -71,6 +71,15 @@ const CHANNELS = {
   undiciError: 'undici:request:error',
 } as const;
 
+/** The attributes a client span starts with, keyed by the catalogue's names. */
+interface ClientStartAttributes {
+  [attr.httpRequestMethod]: string;
+  [attr.serverAddress]: string | undefined;
+  [attr.serverPort]: number | undefined;
+  [attr.urlFull]: string;
+  [attr.userAgent]: string | undefined;
+}
+
 /** Subscribes to the http and undici client channels. */
 export class HttpClientInstrumentation {
   #tracer: Tracer | undefined;
@@ -195,12 +204,13 @@ export class HttpClientInstrumentation {
   #startSpan(outgoing: Outgoing, setHeader: (name: string, value: string) => void): Span | undefined {
     if (this.#tracer === undefined) return undefined;
     const parent = context.active();
-    const attributes: Attributes = {
-      [attr.httpRequestMethod]: outgoing.method,
-      [attr.serverAddress]: outgoing.address,
-      [attr.serverPort]: outgoing.port,
-      [attr.urlFull]: outgoing.url,
-      [attr.userAgent]: outgoing.userAgent,
+    // Literal keys, checked against the catalogue's names by the type (see ServerStartAttributes).
+    const attributes: ClientStartAttributes & Attributes = {
+      'http.request.method': outgoing.method,
+      'server.address': outgoing.address,
+      'server.port': outgoing.port,
+      'url.full': outgoing.url,
+      'user_agent.original': outgoing.userAgent,
     };
     if (outgoing.rawMethod !== outgoing.method)
       attributes[attr.httpRequestMethodOriginal] = outgoing.rawMethod;

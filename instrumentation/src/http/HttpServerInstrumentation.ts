@@ -60,6 +60,25 @@ export interface HttpServerInstrumentationOptions {
   readonly ignoredServers: ReadonlySet<Server>;
 }
 
+/**
+ * The attributes a server span starts with. The object is written with literal keys, which V8
+ * builds from one boilerplate; with computed keys (`[attr.urlPath]`) every property took a call
+ * into the runtime and a map transition, about a tenth of the instructions of a traced request.
+ * This type keeps the literal keys the catalogue's names.
+ */
+interface ServerStartAttributes {
+  [attr.httpRequestMethod]: string;
+  [attr.urlPath]: string;
+  [attr.urlScheme]: string;
+  [attr.serverAddress]: string | undefined;
+  [attr.serverPort]: number | undefined;
+  [attr.clientAddress]: string | undefined;
+  [attr.networkPeerAddress]: string | undefined;
+  [attr.networkPeerPort]: number | undefined;
+  [attr.networkProtocolVersion]: string;
+  [attr.userAgent]: string | undefined;
+}
+
 /** Subscribes to `http.server.request.start` and records every request's span and duration. */
 export class HttpServerInstrumentation {
   readonly #options: HttpServerInstrumentationOptions;
@@ -116,17 +135,17 @@ export class HttpServerInstrumentation {
     const { path, query } = splitTarget(request.url ?? '/');
     const { address, port } = splitHostPort(headers.host);
     const socket = request.socket;
-    const attributes: Attributes = {
-      [attr.httpRequestMethod]: method,
-      [attr.urlPath]: path,
-      [attr.urlScheme]: scheme,
-      [attr.serverAddress]: address,
-      [attr.serverPort]: port,
-      [attr.clientAddress]: socket.remoteAddress,
-      [attr.networkPeerAddress]: socket.remoteAddress,
-      [attr.networkPeerPort]: socket.remotePort,
-      [attr.networkProtocolVersion]: request.httpVersion,
-      [attr.userAgent]: headers['user-agent'],
+    const attributes: ServerStartAttributes & Attributes = {
+      'http.request.method': method,
+      'url.path': path,
+      'url.scheme': scheme,
+      'server.address': address,
+      'server.port': port,
+      'client.address': socket.remoteAddress,
+      'network.peer.address': socket.remoteAddress,
+      'network.peer.port': socket.remotePort,
+      'network.protocol.version': request.httpVersion,
+      'user_agent.original': headers['user-agent'],
     };
     let count = 10;
     if (query !== undefined) {
