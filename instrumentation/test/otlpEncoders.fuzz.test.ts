@@ -232,3 +232,35 @@ describe('the protobuf writer', () => {
     }
   });
 });
+
+describe('the protobuf encoder’s cache of recurring attributes', () => {
+  it('puts the same attributes on the wire for spans that repeat them, past the per-key limit too', () => {
+    const ended: RecordedSpan[] = [];
+    const sink: SpanPipeline = {
+      onEnd: (span) => void ended.push(span as RecordedSpan),
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
+    const provider = new FaultlineTracerProvider(() => true, sink, DEFAULT_SPAN_LIMITS);
+    const encoding = protobufEncoding({ 'service.name': 'cache' });
+    for (let i = 0; i < 100; i++) {
+      // 50 distinct routes (more than a key keeps), values of each type, one too long to keep.
+      const attributes: Attributes = {
+        'http.route': `/r/${i % 50}`,
+        'http.request.method': i % 7 === 0 ? 'POST' : 'GET',
+        'http.response.status_code': i % 2 === 0 ? 200 : 503,
+        'status.text': i % 2 === 0 ? '200' : '503',
+        // One key, a number and a string that print alike.
+        mixed: i % 2 === 0 ? 200 : '200',
+        sampled: i % 3 === 0,
+        ratio: i % 2 === 0 ? 0.5 : 0.25,
+        long: 'x'.repeat(150 + (i % 2)),
+        list: ['a', String(i % 2)],
+      };
+      provider.getTracer('cache').startSpan('GET', { attributes }).end();
+      const body = encode(encoding, ended.at(-1)!);
+      expect(containsCanary(body)).toBe(false);
+      expect(decodeTraceExport(Buffer.from(body), 'protobuf')[0]!.attributes).toEqual(wireRecord(attributes));
+    }
+  });
+});

@@ -4,8 +4,9 @@
  * OpenTelemetry's own pino and bunyan instrumentations write them), and masking of a record's
  * fields that never modifies the app's own objects.
  */
-import { trace } from '@opentelemetry/api';
+import { trace, type SpanContext } from '@opentelemetry/api';
 import { logFields } from '../catalogue/index.ts';
+import { RecordedSpan } from '../tracing/RecordedSpan.ts';
 import type { Redactor } from '../redaction/createRedactor.ts';
 
 /** Field names of the active span's ids outside ECS output. */
@@ -19,15 +20,24 @@ export function isEcsRecord(record: Record<string, unknown>): boolean {
 }
 
 /**
+ * The active span's context when it is valid. Faultline's own recording spans are valid by
+ * construction, so only other spans pay for the API's id checks (two regular expressions).
+ */
+export function activeSpanContext(): SpanContext | undefined {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return undefined;
+  const context = span.spanContext();
+  return span instanceof RecordedSpan || trace.isSpanContextValid(context) ? context : undefined;
+}
+
+/**
  * Adds the active span's ids to `record` (mutated) when there is a valid span, under ECS names
  * when `ecs` (by default: when the record declares `ecs.version`); fields the app set itself are
  * kept. Outside a span it costs one `getActiveSpan()`.
  */
 export function addSpanIds(record: Record<string, unknown>, ecs: boolean = isEcsRecord(record)): void {
-  const span = trace.getActiveSpan();
-  if (span === undefined) return;
-  const context = span.spanContext();
-  if (!trace.isSpanContextValid(context)) return;
+  const context = activeSpanContext();
+  if (context === undefined) return;
   if (ecs) {
     record[logFields.traceId] ??= context.traceId;
     record[logFields.spanId] ??= context.spanId;

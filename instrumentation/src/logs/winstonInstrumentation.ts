@@ -13,7 +13,6 @@
  *   {@link ElasticsearchTransport} for the shipper added after it, unless the logger already
  *   ships to that shipper.
  */
-import { trace } from '@opentelemetry/api';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -25,7 +24,7 @@ import type { Redactor } from '../redaction/createRedactor.ts';
 import { INSTRUMENTATION_SCOPE } from '../runtime.ts';
 import type { ElasticsearchShipper } from './ElasticsearchShipper.ts';
 import { ElasticsearchTransport } from './ElasticsearchTransport.ts';
-import { maskingChangedNothing } from './recordFields.ts';
+import { activeSpanContext, maskingChangedNothing } from './recordFields.ts';
 
 /** Options of the {@link WinstonInstrumentation}. */
 export interface WinstonInstrumentationOptions {
@@ -168,10 +167,8 @@ function redactRecord(info: Record<string, unknown>, redactor: Redactor): void {
 }
 
 function correlate(info: Record<string, unknown>, serviceName: string): void {
-  const span = trace.getActiveSpan();
-  if (span === undefined) return;
-  const spanContext = span.spanContext();
-  if (!trace.isSpanContextValid(spanContext)) return;
+  const spanContext = activeSpanContext();
+  if (spanContext === undefined) return;
   info[logFields.traceId] ??= spanContext.traceId;
   info[logFields.spanId] ??= spanContext.spanId;
   info[logFields.serviceName] ??= serviceName;

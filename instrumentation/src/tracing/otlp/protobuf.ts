@@ -81,6 +81,43 @@ function keyField(key: string): Buffer {
   return encoded;
 }
 
+/**
+ * Encoded `KeyValue` messages (key and value, without the outer tag) of flat values seen before,
+ * by key and then value: most attributes repeat from span to span (the method, the scheme, the
+ * host, the route, the status code), and appending their bytes replaces encoding them. Bounded:
+ * a key stops being cached once it has shown {@link VALUES_PER_KEY} distinct values (a path, a
+ * peer port), only short keys and strings are cached, and at most {@link CACHED_KEYS} keys are.
+ */
+const keyValues = new Map<string, Map<string | number | boolean, Buffer> | null>();
+const VALUES_PER_KEY = 32;
+const CACHED_KEYS = 256;
+const MAX_CACHED_STRING = 128;
+const keyValueWriter = new ProtoWriter(512);
+
+function cachedKeyValue(key: string, value: AttributeValue): Buffer | undefined {
+  if (key.length > MAX_CACHED_STRING || typeof value === 'object') return undefined;
+  if (typeof value === 'string' && value.length > MAX_CACHED_STRING) return undefined;
+  let values = keyValues.get(key);
+  if (values === null) return undefined;
+  if (values === undefined) {
+    if (keyValues.size >= CACHED_KEYS) return undefined;
+    keyValues.set(key, (values = new Map()));
+  }
+  let encoded = values.get(value);
+  if (encoded === undefined) {
+    if (values.size >= VALUES_PER_KEY) {
+      keyValues.set(key, null);
+      return undefined;
+    }
+    keyValueWriter.reset();
+    keyValueWriter.append(keyField(key));
+    anyValue(keyValueWriter, 2, value);
+    encoded = Buffer.from(keyValueWriter.bytes());
+    values.set(value, encoded);
+  }
+  return encoded;
+}
+
 /** Repeated `KeyValue` entries in `field`. */
 export function writeAttributes(
   writer: ProtoWriter,
@@ -95,6 +132,11 @@ export function writeAttributes(
     const key = keys[i]!;
     const value = attributes[key];
     if (value === undefined) continue;
+    const cached = cachedKeyValue(key, value);
+    if (cached !== undefined) {
+      writer.raw(field, cached);
+      continue;
+    }
     const mark = writer.begin(field);
     writer.append(keyField(key));
     anyValue(writer, 2, value);
