@@ -236,9 +236,10 @@ function instructionsLine(report: BenchReport, results: readonly InstructionsRes
   return (
     `**Instructions per request** (express, user space, every thread, counted by valgrind's callgrind over ` +
     `${String(report.settings.callgrindRequests)} requests after as many of warm-up, 10 connections): ` +
-    `${parts.join('; ')}. Unlike CPU time, these counts do not move with the machine's other work or with what ` +
-    "the hypervisor charges for waking the load generator, so they say whether Faultline's work per request " +
-    'grew or shrank; the tables above say what that work costs on this host.'
+    `${parts.join('; ')}. These counts move far less than CPU time with the machine's other work (repeat ` +
+    'counts of one build differ by about 2%) and not at all with what the hypervisor charges for waking the ' +
+    "load generator, so they say whether Faultline's work per request grew or shrank; the tables above say " +
+    'what that work costs on this host.'
   );
 }
 
