@@ -1,6 +1,6 @@
 /**
  * The bench's settings, parsed once from the command line and the environment. Defaults keep a
- * full `npm run bench` under 15 minutes on a 2-core machine ({@link estimateDurationS} prints the
+ * full `npm run bench` under 20 minutes on a 2-core machine ({@link estimateDurationS} prints the
  * estimate at start): three interleaved rounds of 8 variants on 3 shapes and 2 yardsticks on express
  * (78 runs of about 9.5 s each with start-up, warm-up, probe and span counting), four
  * backends-down runs of 8 s warm-up plus 12 s, and the demo; `--quick` is a smoke run of one round of
@@ -142,7 +142,7 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
     downWarmupS: positive('BENCH_DOWN_WARMUP_S', quick ? 0.5 : 8),
     downRounds: Math.round(positive('BENCH_DOWN_ROUNDS', quick ? 1 : 2)),
     profileS: positive('BENCH_PROFILE_S', 5),
-    callgrindRequests: Math.round(positive('BENCH_CALLGRIND_REQUESTS', quick ? 500 : 5000)),
+    callgrindRequests: Math.round(positive('BENCH_CALLGRIND_REQUESTS', quick ? 200 : 5000)),
     demoDurationS: positive('BENCH_DEMO_DURATION_S', quick ? 2 : 10),
     parts: parseParts(argValue(argv, '--only')),
     shapes: parseList(argv, '--shape', SHAPE_IDS, SHAPE_IDS),
@@ -153,6 +153,17 @@ export function parseBenchConfig(argv: readonly string[], defaultOutFile: string
     updateReadme: !quick && !argv.includes('--no-readme'),
     pinning: pin ? { app: '0', driver: '1' } : undefined,
   };
+}
+
+/**
+ * The variants counted under callgrind (on express), of those chosen: bare and each Faultline
+ * build; a quick run counts bare and the defaults only.
+ */
+export function countedVariants(config: BenchConfig): VariantId[] {
+  const counted: readonly VariantId[] = config.quick
+    ? ['bare', 'faultline']
+    : ['bare', 'faultline', 'faultline-traces-off', 'faultline-baseline'];
+  return config.variants.filter((id) => counted.includes(id));
 }
 
 /** Seconds each overhead run takes beyond its warm-up and measured window (start, probe, stop, decoding). */

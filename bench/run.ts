@@ -19,7 +19,12 @@ import {
   type BackendsRun,
   type BackendsSummary,
 } from './backendsDown.ts';
-import { estimateDurationS, parseBenchConfig, type BenchConfig } from './config.ts';
+import {
+  countedVariants as countedVariantIds,
+  estimateDurationS,
+  parseBenchConfig,
+  type BenchConfig,
+} from './config.ts';
 import { runDemoThroughput, type DemoResult } from './demoThroughput.ts';
 import { countInstructions, hasCallgrind, type InstructionsResult } from './instructions.ts';
 import { describeMachine } from './machine.ts';
@@ -37,7 +42,7 @@ import { renderMarkdown, updateReadme, writeResults, type BenchReport, type Shap
 import { shapes as allShapes, whyNotRunnable, type Shape } from './shapes.ts';
 import { startSink, type Sink } from './sink.ts';
 import { checkTargets, type TargetCheck } from './targets.ts';
-import { baseEnv, variants, type Variant, type VariantId } from './variants.ts';
+import { baseEnv, variants, type Variant } from './variants.ts';
 import { installedVersions } from './versions.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -166,9 +171,11 @@ async function demoPart(sink: Sink): Promise<DemoResult> {
   }
 }
 
-/** The variants counted under callgrind, on express: bare and each Faultline build chosen. */
-const COUNTED: readonly VariantId[] = ['bare', 'faultline', 'faultline-traces-off', 'faultline-baseline'];
-const countedVariants = (): Variant[] => chosenVariants.filter((variant) => COUNTED.includes(variant.id));
+/** The variants counted under callgrind that can run here. */
+const countedVariants = (): Variant[] => {
+  const counted = countedVariantIds(config);
+  return chosenVariants.filter((variant) => counted.includes(variant.id));
+};
 
 async function instructionsPart(sink: Sink): Promise<InstructionsResult[]> {
   if (!hasCallgrind()) {
