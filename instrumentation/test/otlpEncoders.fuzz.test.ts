@@ -164,6 +164,17 @@ function spanCase(rng: Rng, provider: FaultlineTracerProvider, ended: RecordedSp
 
 const identity = (attributes: Attributes): Attributes => attributes;
 
+/** A provider that samples everything and keeps each span that ends, in order. */
+function recordingProvider(): { provider: FaultlineTracerProvider; ended: RecordedSpan[] } {
+  const ended: RecordedSpan[] = [];
+  const sink: SpanPipeline = {
+    onEnd: (span) => void ended.push(span as RecordedSpan),
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+  };
+  return { provider: new FaultlineTracerProvider(() => true, sink, DEFAULT_SPAN_LIMITS), ended };
+}
+
 function encode(encoding: SpanEncoding, span: RecordedSpan): Uint8Array {
   const group: SpanGroup = encoding.group();
   encoding.add(group, span, identity);
@@ -191,13 +202,7 @@ describe.each([
 ] as const)('the %s encoder', (name, encodingOf) => {
   it(`turns ${CASES} random spans into bodies the official protos decode to what was recorded, with no unwritten byte`, () => {
     const rng = random(name === 'protobuf' ? 17 : 71);
-    const ended: RecordedSpan[] = [];
-    const sink: SpanPipeline = {
-      onEnd: (span) => void ended.push(span as RecordedSpan),
-      forceFlush: async () => undefined,
-      shutdown: async () => undefined,
-    };
-    const provider = new FaultlineTracerProvider(() => true, sink, DEFAULT_SPAN_LIMITS);
+    const { provider, ended } = recordingProvider();
     const encoding = encodingOf({ 'service.name': 'fuzz', 'resource.key': 'é中' });
     for (let i = 0; i < CASES; i++) {
       const expected = spanCase(rng, provider, ended);
@@ -235,13 +240,7 @@ describe('the protobuf writer', () => {
 
 describe('the protobuf encoder’s cache of recurring attributes', () => {
   it('puts the same attributes on the wire for spans that repeat them, past the per-key limit too', () => {
-    const ended: RecordedSpan[] = [];
-    const sink: SpanPipeline = {
-      onEnd: (span) => void ended.push(span as RecordedSpan),
-      forceFlush: async () => undefined,
-      shutdown: async () => undefined,
-    };
-    const provider = new FaultlineTracerProvider(() => true, sink, DEFAULT_SPAN_LIMITS);
+    const { provider, ended } = recordingProvider();
     const encoding = protobufEncoding({ 'service.name': 'cache' });
     for (let i = 0; i < 100; i++) {
       // 50 distinct routes (more than a key keeps), values of each type, one too long to keep.
