@@ -116,6 +116,12 @@ async function runOnce(
     const idleRssMiB = app.rssMiB();
     const full = await measure(app, context.load, context.warmupS);
     const loaded = sink.cut();
+    // The sink keeps the first KEEP_BYTES of a window. When the load overflowed it, the bodies
+    // kept are a prefix of the load's and the agent's last flush (in the next window) is not
+    // contiguous with them: a trace whose client spans went out in a dropped body and whose
+    // server span came in that flush would count as missing spans. The prefix alone holds whole
+    // traces (client spans end, and are sent, before their server span).
+    const loadOverflowed = sink.traffic().notKept > 0;
     if (variant.traces) {
       // The agent's backlog from the load is drained first, so a queue that drops when full
       // (Sentry's transport) does not drop the probe's traces.
@@ -128,7 +134,7 @@ async function runOnce(
       : undefined;
     await app.stop();
     // What the agent flushed on its way out (its last batch of the load, and the probe) is in
-    // the second window; the load's traces are counted over both.
+    // the second window; the load's traces are counted over both unless the first overflowed.
     await sink.settle();
     const probed = sink.cut();
     const { rss: _rss, ...measurement } = full;
@@ -138,7 +144,9 @@ async function runOnce(
       round,
       measurement,
       idleRssMiB,
-      route: variant.traces ? shapeOf([...loaded, ...probed], (path) => ROUTE.test(path)) : undefined,
+      route: variant.traces
+        ? shapeOf(loadOverflowed ? loaded : [...loaded, ...probed], (path) => ROUTE.test(path))
+        : undefined,
       withOutgoingCall: variant.traces ? shapeOf(probed, (path) => PROFILE.test(path)) : undefined,
       sinkTraffic: sink.traffic(),
       selfTelemetry,
