@@ -65,7 +65,9 @@ const load = {
 /** The chosen variants, without the baseline build when it cannot be built here (said why). */
 function runnableVariants(): Variant[] {
   return config.variants.flatMap((id) => {
-    if (id !== 'faultline-baseline' || !config.parts.includes('overhead')) return [all[id]];
+    // Both the overhead and the instructions part run the baseline build; the others never do.
+    const needed = config.parts.includes('overhead') || config.parts.includes('instructions');
+    if (id !== 'faultline-baseline' || !needed) return [all[id]];
     log(`baseline: Faultline at ${BASELINE_REV.slice(0, 7)} (built once into ${baselineDir(root)})`);
     const build = prepareBaseline(root);
     if (build.status === 'ready') return [all[id]];
