@@ -13,7 +13,7 @@ import type { OverheadSummary } from './overhead.ts';
 import type { PreviousFigures } from './previous.ts';
 import type { ProfileSummary } from './profiler.ts';
 import { round } from './stats.ts';
-import { CALIBRATION_BUSY_US } from './variants.ts';
+import { CALIBRATION_BUSY_US, type VariantId } from './variants.ts';
 import type { InstructionsResult } from './instructions.ts';
 import type { ShapeTargets, TargetCheck } from './targets.ts';
 
@@ -164,11 +164,15 @@ function demoSection(demo: DemoResult): string {
   return `Demo throughput: ${scenarios.join('; ')}.`;
 }
 
+/** The express row of `variant` in this run, when it was measured. */
+function expressRow(report: BenchReport, variant: VariantId): OverheadSummary | undefined {
+  return report.overhead?.find((s) => s.shape === 'express' && s.variant === variant && s.rounds > 0);
+}
+
 /** Faultline defaults' CPU per request on the express shape, beside the previous run's. */
 function previousLine(report: BenchReport): string | undefined {
   const previous = report.previous;
-  const row = (variant: string) =>
-    report.overhead?.find((s) => s.shape === 'express' && s.variant === variant);
+  const row = (variant: VariantId) => expressRow(report, variant);
   const [faultline, bare] = [row('faultline'), row('bare')];
   if (previous === undefined || faultline === undefined || bare === undefined) return undefined;
   return (
@@ -182,8 +186,7 @@ function previousLine(report: BenchReport): string | undefined {
 
 /** The yardstick rows in words: what fixed work costs here, and the baseline build beside today's. */
 function yardstickLines(report: BenchReport): string[] {
-  const row = (variant: string) =>
-    report.overhead?.find((s) => s.shape === 'express' && s.variant === variant && s.rounds > 0);
+  const row = (variant: VariantId) => expressRow(report, variant);
   const [faultline, calibration, baseline] = [
     row('faultline'),
     row('calibration'),
