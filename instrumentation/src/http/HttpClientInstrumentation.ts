@@ -204,7 +204,8 @@ export class HttpClientInstrumentation {
   #startSpan(outgoing: Outgoing, setHeader: (name: string, value: string) => void): Span | undefined {
     if (this.#tracer === undefined) return undefined;
     const parent = context.active();
-    // Literal keys, checked against the catalogue's names by the type (see ServerStartAttributes).
+    // Literal keys, checked against the catalogue's names by the type (why: ServerStartAttributes
+    // in HttpServerInstrumentation.ts).
     const attributes: ClientStartAttributes & Attributes = {
       'http.request.method': outgoing.method,
       'server.address': outgoing.address,

@@ -63,7 +63,8 @@ export interface HttpServerInstrumentationOptions {
 /**
  * The attributes a server span starts with. The object is written with literal keys, which V8
  * builds from one boilerplate; with computed keys (`[attr.urlPath]`) every property took a call
- * into the runtime and a map transition, about a tenth of the instructions of a traced request.
+ * into the runtime and a map transition: 20k instructions of a traced request (callgrind), a
+ * quarter of what tracing added to it.
  * This type keeps the literal keys the catalogue's names.
  */
 interface ServerStartAttributes {
