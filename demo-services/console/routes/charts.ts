@@ -11,6 +11,7 @@ import { describeError } from '../errors.ts';
 import type { FaultPeriod, FaultTimeline } from '../faultTimeline.ts';
 import { orderTrace, type LinkBases } from '../links.ts';
 import type { PrometheusSource, RangeWindow } from '../sources/prometheus.ts';
+import { TRACE_ID } from '../tracePanels.ts';
 
 /** What the chart routes read. */
 export interface ChartDeps {
@@ -74,7 +75,7 @@ async function exemplarsOf(
       traceId: e.traceId,
       at: e.at,
       value: e.value,
-      href: /^[0-9a-f]{32}$/.test(e.traceId) ? orderTrace(deps.links, e.traceId) : undefined,
+      href: TRACE_ID.test(e.traceId) ? orderTrace(deps.links, e.traceId) : undefined,
     })),
   );
 }
